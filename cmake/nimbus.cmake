@@ -1,0 +1,35 @@
+# Helpers shared by every directory: warnings, sanitizers, libraries and tests.
+
+set(NIMBUS_WARNINGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(NIMBUS_WERROR)
+  list(APPEND NIMBUS_WARNINGS -Werror)
+endif()
+if(NIMBUS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# nimbus_add_library(NAME x SOURCES ... LIBS ...)
+function(nimbus_add_library)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_library(${ARG_NAME} STATIC ${ARG_SOURCES})
+  target_include_directories(${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR} ${RAPIDJSON_INCLUDE_DIR})
+  target_compile_options(${ARG_NAME} PRIVATE ${NIMBUS_WARNINGS})
+  target_compile_definitions(${ARG_NAME} PUBLIC BOOST_ASIO_NO_DEPRECATED
+    RAPIDJSON_HAS_STDSTRING=1 NIMBUS_VERSION="${PROJECT_VERSION}")
+  target_link_libraries(${ARG_NAME} PUBLIC ${ARG_LIBS})
+endfunction()
+
+# nimbus_add_test(NAME x SOURCES ... LIBS ...): one GoogleTest executable, ctest label `unit`.
+function(nimbus_add_test)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBS" ${ARGN})
+  if(NOT NIMBUS_BUILD_TESTS)
+    return()
+  endif()
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_compile_options(${ARG_NAME} PRIVATE ${NIMBUS_WARNINGS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${ARG_NAME} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 30)
+endfunction()

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "edge/protocol/codec.h"
+#include "services/common/service.h"
+
+namespace nimbus::edge {
+
+// Routes decoded calls to service handlers. Each service runs on its own strand; spec-level
+// checks (required members) run here once, never in handlers. Also the in-process
+// ServiceClient for cross-service calls.
+class Dispatcher final : public ServiceClient {
+ public:
+  explicit Dispatcher(boost::asio::io_context& ioc) : ioc_(ioc) {}
+
+  // Registers a service and checks its operation table against its model: an operation name
+  // that isn't in the model throws std::logic_error (a typo must fail at startup).
+  void Add(std::unique_ptr<Service> service);
+  void StartAll(const ServiceEnv& base_env);
+  void StopAll();
+
+  boost::asio::awaitable<Result<rapidjson::Document>> Dispatch(const protocol::ServiceSpec& spec,
+                                                               protocol::OperationCall& call,
+                                                               RequestContext& ctx);
+
+  boost::asio::awaitable<Result<rapidjson::Document>> Call(std::string_view service,
+                                                           std::string_view operation,
+                                                           const Scope& scope,
+                                                           rapidjson::Document params) override;
+
+  // Clears every service's state, each on its own strand.
+  boost::asio::awaitable<void> ResetAll();
+
+  // Health: "running" once the service has served a request, else "available".
+  std::map<std::string, std::string> Statuses() const;
+
+ private:
+  struct Entry {
+    Entry(std::unique_ptr<Service> s, boost::asio::strand<boost::asio::io_context::executor_type> st)
+        : service(std::move(s)), strand(std::move(st)) {}
+    std::unique_ptr<Service> service;
+    OperationTable table;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand;
+    std::atomic<bool> used{false};
+  };
+
+  Entry* Find(std::string_view service);
+
+  boost::asio::io_context& ioc_;
+  std::map<std::string, std::unique_ptr<Entry>, std::less<>> entries_;
+};
+
+// The name a model is reported under in health (API Gateway v1 and v2 are one service there).
+std::string HealthName(std::string_view model);
+
+}  // namespace nimbus::edge

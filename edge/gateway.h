@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "edge/config.h"
+#include "edge/dispatcher.h"
+#include "edge/protocol/codec.h"
+
+namespace nimbus::edge {
+
+// One HTTP request in, one HTTP response out: router → codec → dispatcher → codec, plus the
+// internal /_nimbus endpoints. Knows nothing of sockets (the Session does).
+class Gateway {
+ public:
+  Gateway(const Config& config, Dispatcher& dispatcher)
+      : config_(config), dispatcher_(dispatcher) {}
+
+  boost::asio::awaitable<protocol::HttpResponse> Handle(protocol::HttpRequest& request);
+
+ private:
+  struct Outcome {
+    protocol::HttpResponse response;
+    std::string service;
+    std::string operation;
+  };
+  boost::asio::awaitable<Outcome> HandleAws(const struct RouteTarget& target,
+                                            protocol::HttpRequest& request,
+                                            const std::string& request_id);
+  boost::asio::awaitable<protocol::HttpResponse> HandleInternal(
+      const protocol::HttpRequest& request);
+
+  const Config& config_;
+  Dispatcher& dispatcher_;
+};
+
+}  // namespace nimbus::edge

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace nimbus::edge {
+
+class Server;
+
+// One client connection. Reads requests with a fresh parser per message (body limit, header
+// limit), answers them in order, and closes on idle timeout or when the server stops. Runs on
+// the strand of its socket's executor.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, Server& server);
+
+  static boost::asio::awaitable<void> Run(std::shared_ptr<Session> self);
+
+  // Called (on the session's strand) when the server stops: a connection waiting for its next
+  // request is closed now; one in the middle of a request finishes it first.
+  void CancelIfIdle();
+
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  boost::asio::awaitable<void> Loop();
+
+  boost::beast::tcp_stream stream_;
+  Server& server_;
+  bool idle_ = true;
+};
+
+}  // namespace nimbus::edge

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs whatever is missing (Debian packages, pinned Python packages, npm packages) and builds
+# Nimbus into build/. Idempotent: a second run only rebuilds what changed.
+#   scripts/setup.sh          server build dependencies only
+#   scripts/setup.sh --tests  also the real AWS clients the test suites drive
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WITH_TESTS=0
+[[ "${1:-}" == "--tests" ]] && WITH_TESTS=1
+
+# The SQS query-protocol serialization names and legacy error codes are gone from the (JSON)
+# SQS model of current botocore; 1.34.89 is the last release with the query model.
+SQS_QUERY_BOTOCORE=1.34.89
+
+BUILD_PKGS=(build-essential cmake ninja-build pkg-config python3 python3-venv python3-pip
+  libboost1.81-all-dev rapidjson-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
+  libhiredis-dev libzip-dev libgtest-dev libgmock-dev)
+TEST_PKGS=(awscli python3-boto3 curl procps)
+
+log() { echo "[setup] $*" >&2; }
+
+install_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+install_apt "${BUILD_PKGS[@]}"
+if ((WITH_TESTS)); then
+  install_apt "${TEST_PKGS[@]}"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    install_apt nodejs npm
+  fi
+fi
+
+# Python: a venv with the pinned botocore (models) and, for tests, boto3, AWS CLI v1 and pytest.
+VENV="$ROOT/.venv"
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "creating $VENV"
+  /usr/bin/python3 -m venv "$VENV"
+fi
+REQ="$ROOT/tests/requirements.txt"
+STAMP="$VENV/.requirements.sha"
+if [[ ! -f "$STAMP" ]] || [[ "$(sha256sum "$REQ" | cut -d' ' -f1)" != "$(cat "$STAMP")" ]]; then
+  log "pip install -r tests/requirements.txt"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
+  sha256sum "$REQ" | cut -d' ' -f1 >"$STAMP"
+fi
+WHEEL_DIR="$ROOT/.cache/botocore-sqs-query"
+if ! ls "$WHEEL_DIR"/botocore-${SQS_QUERY_BOTOCORE}-*.whl >/dev/null 2>&1; then
+  log "pip download botocore==$SQS_QUERY_BOTOCORE (SQS query overlay)"
+  "$VENV/bin/pip" download -q --disable-pip-version-check --no-deps \
+    "botocore==$SQS_QUERY_BOTOCORE" -d "$WHEEL_DIR"
+fi
+
+if ((WITH_TESTS)) && [[ -f "$ROOT/tests/js/package-lock.json" ]]; then
+  if [[ ! -d "$ROOT/tests/js/node_modules" ]] ||
+     [[ "$ROOT/tests/js/package-lock.json" -nt "$ROOT/tests/js/node_modules/.package-lock.json" ]]; then
+    log "npm ci (tests/js)"
+    (cd "$ROOT/tests/js" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+BUILD="$ROOT/build"
+if [[ ! -f "$BUILD/build.ninja" ]]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DNIMBUS_PYTHON="$VENV/bin/python" \
+    -DNIMBUS_SQS_QUERY_WHEEL="$(ls "$WHEEL_DIR"/botocore-${SQS_QUERY_BOTOCORE}-*.whl)" \
+    ${NIMBUS_CMAKE_ARGS:-} >/dev/null
+fi
+log "building"
+cmake --build "$BUILD" -- -j"$(nproc)" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
+test -x "$BUILD/nimbus"

@@ -1,0 +1,181 @@
+#include "storage/database.h"
+
+#include <sqlite3.h>
+
+namespace nimbus::storage {
+namespace {
+
+[[noreturn]] void Throw(sqlite3* db, int rc) {
+  throw StoreException(StoreError{rc, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)});
+}
+
+}  // namespace
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::Bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  Throw(sqlite3_db_handle(stmt_), rc);
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
+std::string Statement::Text(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  int size = sqlite3_column_bytes(stmt_, column);
+  return data ? std::string(data, static_cast<size_t>(size)) : std::string();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::unique_ptr<Database> Database::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    StoreError err{rc, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)};
+    sqlite3_close(raw);
+    throw StoreException(err);
+  }
+  std::unique_ptr<Database> db(new Database(raw));
+  sqlite3_busy_timeout(raw, 5000);
+  if (path != ":memory:") {
+    // WAL + synchronous=FULL: an acknowledged write survives kill -9 and power loss.
+    db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  }
+  db->Exec("PRAGMA foreign_keys=ON;");
+  db->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  return db;
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+Statement& Database::Prepare(std::string_view sql) {
+  auto key = std::string(sql);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return *it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    Throw(db_, rc);
+  }
+  auto& slot = cache_[key];
+  slot = std::make_unique<Statement>(stmt);
+  return *slot;
+}
+
+void Database::Exec(std::string_view sql) {
+  std::string copy(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    StoreError e{rc, err ? err : sqlite3_errstr(rc)};
+    sqlite3_free(err);
+    throw StoreException(e);
+  }
+}
+
+int Database::SchemaVersion(std::string_view component) {
+  auto& st = Prepare("SELECT version FROM schema_migrations WHERE component = ?1");
+  st.Bind(1, component);
+  return st.Step() ? static_cast<int>(st.Int(0)) : 0;
+}
+
+void Database::Migrate(std::string_view component,
+                       const std::vector<std::string_view>& migrations) {
+  int version = SchemaVersion(component);
+  for (int v = version + 1; v <= static_cast<int>(migrations.size()); ++v) {
+    Transaction tx(*this);
+    Exec(migrations[static_cast<size_t>(v - 1)]);
+    Prepare("INSERT INTO schema_migrations(component, version) VALUES(?1, ?2) "
+            "ON CONFLICT(component) DO UPDATE SET version = excluded.version")
+        .Bind(1, component)
+        .Bind(2, static_cast<int64_t>(v))
+        .Run();
+    tx.Commit();
+  }
+}
+
+void Database::Reset() {
+  std::vector<std::string> tables;
+  auto& st = Prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+      "AND name <> 'schema_migrations'");
+  while (st.Step()) {
+    tables.push_back(st.Text(0));
+  }
+  Transaction tx(*this);
+  Exec("PRAGMA defer_foreign_keys=ON;");
+  for (const auto& t : tables) {
+    Exec("DELETE FROM \"" + t + "\"");
+  }
+  tx.Commit();
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+Database::Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+Database::Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.Exec("ROLLBACK");
+    } catch (const StoreException&) {
+      // Nothing more to undo: SQLite already rolled back on the failure that got us here.
+    }
+  }
+}
+void Database::Transaction::Commit() {
+  db_.Exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace nimbus::storage

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace nimbus::storage {
+
+// A storage failure, carrying SQLite's message. Stores map it to their service's AwsError.
+struct StoreError {
+  int code = 0;
+  std::string message;
+};
+
+// A prepared statement owned by the Database's cache. Bind with 1-based indexes, Step() until
+// it returns false. The statement is reset when it is next fetched from the cache.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+
+  // Advances to the next row: true if there is one. Throws StoreException on failure.
+  bool Step();
+  // Runs a statement that returns no rows.
+  void Run();
+
+  bool IsNull(int column) const;
+  int64_t Int(int column) const;
+  double Double(int column) const;
+  std::string Text(int column) const;
+
+  void Reset();
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// Raised by Statement/Database on an unexpected SQLite failure (disk full, corrupt file...).
+// Client input never causes one: stores validate before they write.
+class StoreException : public std::exception {
+ public:
+  explicit StoreException(StoreError error) : error_(std::move(error)) {}
+  const char* what() const noexcept override { return error_.message.c_str(); }
+  const StoreError& error() const { return error_; }
+
+ private:
+  StoreError error_;
+};
+
+// One SQLite database (WAL, busy timeout, prepared-statement cache, per-service migrations).
+// Not thread-safe: owned by one service and used only on that service's strand.
+class Database {
+ public:
+  // `path` is a file path, or ":memory:" for a private in-memory database.
+  static std::unique_ptr<Database> Open(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // A cached prepared statement, reset and with bindings cleared.
+  Statement& Prepare(std::string_view sql);
+  // Runs one or more statements without results (DDL, pragmas).
+  void Exec(std::string_view sql);
+
+  // Applies, in order and each in its own transaction, the migrations of `component` not yet
+  // recorded in the schema_migrations table. Version N is migrations[N-1].
+  void Migrate(std::string_view component, const std::vector<std::string_view>& migrations);
+  int SchemaVersion(std::string_view component);
+
+  // Deletes every row of every table except the migration record (POST /_nimbus/reset).
+  void Reset();
+
+  int64_t LastInsertRowId() const;
+  int Changes() const;
+
+  // RAII transaction: commits on Commit(), rolls back if destroyed without it.
+  class Transaction {
+   public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    void Commit();
+
+   private:
+    Database& db_;
+    bool done_ = false;
+  };
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+}  // namespace nimbus::storage
