@@ -52,7 +52,7 @@ asio::awaitable<HttpResponse> Gateway::Handle(HttpRequest& request) {
     case RouteTarget::Kind::kNone:
       outcome.response = UnknownOperation(request);
       outcome.service = "-";
-      outcome.operation = request.method + " " + request.path;
+      outcome.operation = "-";
       break;
   }
   outcome.response.SetHeader("x-amzn-RequestId", request_id);

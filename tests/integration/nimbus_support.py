@@ -183,7 +183,8 @@ class Response:
         """The fields of a query-protocol `<ErrorResponse>` body."""
         root = ET.fromstring(self.body)
         assert root.tag.split("}")[-1] == "ErrorResponse", self.body
-        out = {name: root.findtext(f"{{*}}Error/{{*}}{name}") for name in ("Type", "Code", "Message")}
+        out = {name: root.findtext(f"{{*}}Error/{{*}}{name}")
+               for name in ("Type", "Code", "Message")}
         out["RequestId"] = root.findtext("{*}RequestId")
         return out
 

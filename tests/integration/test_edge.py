@@ -116,6 +116,16 @@ def test_keep_alive_reuses_one_connection(nimbus):
     assert len(ids) == len(calls), "request ids must be unique"
 
 
+def test_connection_close_is_honoured(nimbus):
+    req = health_request(nimbus.port).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+    with connect(nimbus.port) as s, s.makefile("rb") as f:
+        s.sendall(req)
+        resp = ns.read_response(f)
+        assert resp.status == 200, resp
+        ns.assert_request_id(resp)
+        assert_eof(f)
+
+
 def test_pipelined_requests_answered_in_order(nimbus):
     port = nimbus.port
     nothing = ns.raw_request_bytes(port, "GET", "/nothing")
@@ -136,7 +146,7 @@ def test_body_over_limit_is_413_before_the_body(nimbus, length):
             "X-Amz-Target: Logs_20140328.CreateLogGroup\r\n"
             f"Content-Length: {length}\r\n\r\n").encode()
     with connect(nimbus.port) as s, s.makefile("rb") as f:
-        s.sendall(head + b"{")  # headers only (plus one byte): the answer must not wait for the body
+        s.sendall(head + b"{")  # headers and one byte: the answer must not wait for the body
         resp = ns.read_response(f)
         assert resp.status == 413, resp
         ns.assert_request_id(resp)
@@ -205,16 +215,39 @@ def request_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("request ")]
 
 
+def wait_for_request_lines(server, count: int) -> list[str]:
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and len(request_lines(server.stderr())) < count:
+        time.sleep(0.02)
+    return request_lines(server.stderr())
+
+
 def test_debug_logs_one_line_per_request(start_nimbus):
     server = start_nimbus(DEBUG="1")
     for _ in range(3):
         assert ns.request(server, "POST", "/", STS_BODY, ns.form_headers(),
                           service="sts").status == 200
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline and len(request_lines(server.stderr())) < 3:
-        time.sleep(0.02)
-    lines = request_lines(server.stderr())
+    lines = wait_for_request_lines(server, 3)
     assert len(lines) == 3 and all(DEBUG_LINE.match(l) for l in lines), server.stderr()
+
+
+def test_debug_line_shape_for_every_kind_of_request(start_nimbus):
+    """`request <service> <operation> <status> <latency>ms`: five fields, whatever matched."""
+    server = start_nimbus(DEBUG="1")
+    sent = [
+        (ns.request(server, "GET", "/_nimbus/health"), 200),
+        (ns.request(server, "POST", "/", "Action=AssumeRole&Version=2011-06-15&RoleSessionName=s",
+                    ns.form_headers(), service="sts"), 400),
+        (ns.request(server, "POST", "/", "{}", ns.json_headers("Logs_20140328.Bogus", "1.1"),
+                    service="logs"), 400),
+        (ns.request(server, "GET", "/nothing"), 404),
+    ]
+    assert [r.status for r, _ in sent] == [status for _, status in sent]
+    lines = wait_for_request_lines(server, len(sent))
+    assert len(lines) == len(sent), server.stderr()
+    for line, (_, status) in zip(lines, sent):
+        assert re.fullmatch(rf"request \S+ \S+ {status} \d+(\.\d+)?ms", line), lines
+    assert lines[1].split()[1:3] == ["sts", "AssumeRole"], lines
 
 
 def test_no_request_lines_without_debug(start_nimbus):

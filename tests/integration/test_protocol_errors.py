@@ -59,27 +59,39 @@ def client_error(call) -> ClientError:
 # ---------------------------------------------------------------------------------- query
 
 
-@pytest.mark.parametrize("service,version", [("sts", "2011-06-15"), ("sqs", "2012-11-05")])
-@pytest.mark.parametrize("signed", [True, False])
+QUERY_SERVICES = [("sts", "2011-06-15"), ("sns", "2010-03-31"), ("iam", "2010-05-08"),
+                  ("sqs", "2012-11-05")]
+# An operation of each query service with required members omitted, and the answer.
+QUERY_MISSING_MEMBER = [
+    ("sts", "2011-06-15", "AssumeRole", {"RoleSessionName": "s"}, "ValidationError"),
+    ("sns", "2010-03-31", "CreateTopic", {}, "ValidationError"),
+    ("iam", "2010-05-08", "CreateRole", {"RoleName": "r"}, "ValidationError"),
+    ("sqs", "2012-11-05", "CreateQueue", {}, "MissingParameter"),
+]
+
+
+@pytest.mark.parametrize("service,version", QUERY_SERVICES)
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
 def test_query_unknown_action(nimbus, service, version, signed):
     resp = ns.request(nimbus, "POST", "/", f"Action=Foo&Version={version}", ns.form_headers(),
                       service=service if signed else None)
     check_query_error(resp, 400, "InvalidAction")
 
 
-@pytest.mark.parametrize("service,version", [("sts", "2011-06-15"), ("sqs", "2012-11-05")])
+@pytest.mark.parametrize("service,version", QUERY_SERVICES)
 @pytest.mark.parametrize("junk", ["%zz", "%G1", "%4", "%"])
 def test_query_bad_percent_escape(nimbus, service, version, junk):
-    action = "GetCallerIdentity" if service == "sts" else "ListQueues"
-    body = f"Action={action}&Version={version}&Junk=a{junk}"
+    body = f"Action=GetCallerIdentity&Version={version}&Junk=a{junk}"
     resp = ns.request(nimbus, "POST", "/", body, ns.form_headers(), service=service)
     check_query_error(resp, 400, "MalformedQueryString")
 
 
-def test_sts_assume_role_missing_role_arn(nimbus):
-    resp = ns.request(nimbus, "POST", "/", "Action=AssumeRole&Version=2011-06-15&RoleSessionName=s",
-                      ns.form_headers(), service="sts")
-    check_query_error(resp, 400, "ValidationError")
+@pytest.mark.parametrize("service,version,op,params,code", QUERY_MISSING_MEMBER,
+                         ids=[c[0] for c in QUERY_MISSING_MEMBER])
+def test_query_missing_required_member(nimbus, service, version, op, params, code):
+    body = urlencode({"Action": op, "Version": version, **params})
+    resp = ns.request(nimbus, "POST", "/", body, ns.form_headers(), service=service)
+    check_query_error(resp, 400, code)
 
 
 def test_sts_unimplemented_operation_is_501(nimbus):
@@ -87,12 +99,6 @@ def test_sts_unimplemented_operation_is_501(nimbus):
     body = urlencode({"Action": op, "Version": "2011-06-15", **params})
     resp = ns.request(nimbus, "POST", "/", body, ns.form_headers(), service="sts")
     check_query_error(resp, 501, "InternalFailure")
-
-
-def test_sqs_query_create_queue_missing_name(nimbus):
-    resp = ns.request(nimbus, "POST", "/", "Action=CreateQueue&Version=2012-11-05",
-                      ns.form_headers(), service="sqs")
-    check_query_error(resp, 400, "MissingParameter")
 
 
 # ----------------------------------------------------------------------------------- json
@@ -152,6 +158,19 @@ def test_lambda_missing_required_member(nimbus):
     resp = ns.request(nimbus, "POST", "/2015-03-31/functions", "{}",
                       {"Content-Type": "application/json"}, service="lambda")
     check_rest_error(resp, 400, "ValidationException")
+
+
+@pytest.mark.parametrize("path", ["/restapis", "/v2/apis"])
+@pytest.mark.parametrize("body", ["{", "{}"], ids=["malformed", "missing-name"])
+def test_apigateway_bad_request(nimbus, path, body):
+    resp = ns.request(nimbus, "POST", path, body, {"Content-Type": "application/json"},
+                      service="apigateway")
+    check_rest_error(resp, 400, "BadRequestException", lambda_user_error=False)
+
+
+def test_apigateway_unknown_path(nimbus):
+    resp = ns.request(nimbus, "GET", "/bogus/path", service="apigateway")
+    check_rest_error(resp, 404, "UnknownOperationException", lambda_user_error=False)
 
 
 # ----------------------------------------------------------------------------- no service
