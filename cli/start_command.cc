@@ -13,6 +13,7 @@
 #include "edge/dispatcher.h"
 #include "edge/gateway.h"
 #include "edge/server.h"
+#include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 #include "storage/database.h"
 
@@ -24,6 +25,7 @@ namespace {
 // Every service the process serves, listed explicitly (no static self-registration: the
 // linker drops it from static libraries).
 void RegisterServices(edge::Dispatcher& dispatcher) {
+  dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>());
 }
 
@@ -74,13 +76,10 @@ int RunServer() {
     if (ec) {
       return;
     }
-    // In-flight requests get up to 1.5 s; the process must be gone within 2 s.
-    server.Stop(
-        [&] {
-          dispatcher.StopAll();
-          ioc.stop();
-        },
-        std::chrono::milliseconds(1500));
+    // Services end their long polls first; in-flight requests then get up to 1.5 s; the
+    // process must be gone within 2 s.
+    dispatcher.StopAll();
+    server.Stop([&] { ioc.stop(); }, std::chrono::milliseconds(1500));
   });
 
   std::vector<std::thread> threads;

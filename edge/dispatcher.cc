@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "edge/protocol/validate.h"
@@ -90,7 +91,7 @@ void Dispatcher::StartAll(const ServiceEnv& base_env) {
 
 void Dispatcher::StopAll() {
   for (auto& [name, entry] : entries_) {
-    entry->service->Stop();
+    asio::post(entry->strand, [service = entry->service.get()] { service->Stop(); });
   }
 }
 

@@ -25,6 +25,7 @@ class Dispatcher final : public ServiceClient {
   // that isn't in the model throws std::logic_error (a typo must fail at startup).
   void Add(std::unique_ptr<Service> service);
   void StartAll(const ServiceEnv& base_env);
+  // Posts Stop() to every service's strand (long polls end, timers are cancelled).
   void StopAll();
 
   boost::asio::awaitable<Result<rapidjson::Document>> Dispatch(const protocol::ServiceSpec& spec,
