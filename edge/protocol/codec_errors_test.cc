@@ -54,6 +54,31 @@ TEST(QueryCodec, EncodesResultWrapperAndRequestId) {
   EXPECT_NE(res.body.find("<RequestId>rid-1</RequestId>"), std::string::npos);
 }
 
+TEST(QueryCodec, ListItemsAfterAnEmptyStructureStillCount) {
+  // botocore numbers items from 1; an empty structure writes no key and leaves a gap.
+  auto call = CodecFor(Protocol::kQuery)
+                  .Decode(Form("Action=AssumeRole&Version=2011-06-15&RoleArn=r&RoleSessionName=s"
+                               "&PolicyArns.member.2.arn=a2&PolicyArns.member.3.arn=a3"),
+                          Spec("sts"));
+  ASSERT_TRUE(call.has_value()) << call.error().message;
+  const auto& arns = call->params["PolicyArns"];
+  ASSERT_EQ(arns.Size(), 2u);
+  EXPECT_STREQ(arns[0]["arn"].GetString(), "a2");
+  EXPECT_STREQ(arns[1]["arn"].GetString(), "a3");
+}
+
+TEST(QueryCodec, MapEntryWithOnlyAKeyIsAnEmptyStructure) {
+  auto call = CodecFor(Protocol::kQuery)
+                  .Decode(Form("Action=Publish&Version=2010-03-31&Message=m"
+                               "&MessageAttributes.entry.1.Name=k"),
+                          Spec("sns"));
+  ASSERT_TRUE(call.has_value()) << call.error().message;
+  const auto& attrs = call->params["MessageAttributes"];
+  ASSERT_TRUE(attrs.HasMember("k"));
+  EXPECT_TRUE(attrs["k"].IsObject());
+  EXPECT_EQ(attrs["k"].MemberCount(), 0u);
+}
+
 TEST(QueryCodec, SqsErrorsUseTheLegacyQueryCode) {
   auto res = CodecFor(Protocol::kQuery)
                  .EncodeError(Spec("sqs"), AwsError::Sender("QueueDoesNotExist", "gone"),
@@ -123,6 +148,22 @@ TEST(RestJsonCodec, PicksTheMostSpecificRoute) {
   call = CodecFor(Protocol::kRestJson).Decode(r, Spec("lambda"));
   ASSERT_TRUE(call.has_value());
   EXPECT_EQ(call->operation->name, "GetFunction");
+}
+
+TEST(RestJsonCodec, QueryMapLeavesTheTemplateLiteralsAlone) {
+  // ImportRestApi is POST /restapis?mode=import; `parameters` takes the other query keys.
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/restapis";
+  r.query = "mode=import&failonwarnings=true&ignore=documentation";
+  r.body = "{}";
+  auto call = CodecFor(Protocol::kRestJson).Decode(r, Spec("apigateway"));
+  ASSERT_TRUE(call.has_value()) << call.error().message;
+  EXPECT_EQ(call->operation->name, "ImportRestApi");
+  const auto& parameters = call->params["parameters"];
+  EXPECT_FALSE(parameters.HasMember("mode"));
+  EXPECT_FALSE(parameters.HasMember("failonwarnings"));
+  EXPECT_STREQ(parameters["ignore"].GetString(), "documentation");
 }
 
 TEST(RestJsonCodec, ErrorsCarryErrorTypeHeader) {

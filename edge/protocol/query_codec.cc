@@ -1,6 +1,10 @@
 // awsQuery: form-encoded params in, XML out (SNS, IAM, STS, and SQS's legacy protocol).
 #include "edge/protocol/query_codec.h"
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include "edge/protocol/encoding.h"
 #include "edge/protocol/value_codec.h"
 
@@ -74,15 +78,14 @@ class FormReader {
                                            : std::string_view(shape.member.query_name));
     }
     Value arr(rapidjson::kArrayType);
-    for (int i = 1;; ++i) {
+    for (int i : Indices(prefix)) {
       auto v = Read(shape.member, prefix + "." + std::to_string(i));
       if (!v.has_value()) {
         return v.error();
       }
-      if (!*v) {
-        break;
+      if (*v) {
+        arr.PushBack(std::move(**v), alloc_);
       }
-      arr.PushBack(std::move(**v), alloc_);
     }
     if (arr.Empty()) {
       // botocore sends an empty list as `Name=`.
@@ -101,28 +104,58 @@ class FormReader {
     std::string value_name = shape.value.query_name.empty() ? "value" : shape.value.query_name;
     Value obj(rapidjson::kObjectType);
     bool any = false;
-    for (int i = 1;; ++i) {
+    for (int i : Indices(prefix)) {
       std::string entry = prefix + "." + std::to_string(i) + ".";
       auto k = form_.find(entry + key_name);
       if (k == form_.end()) {
-        break;
+        continue;
       }
       any = true;
       auto v = Read(shape.value, entry + value_name);
       if (!v.has_value()) {
         return v.error();
       }
+      Value name(k->second.c_str(), static_cast<rapidjson::SizeType>(k->second.size()), alloc_);
       if (*v) {
-        Value name(k->second.c_str(), static_cast<rapidjson::SizeType>(k->second.size()),
-                   alloc_);
         obj.RemoveMember(name);
         obj.AddMember(name, std::move(**v), alloc_);
+      } else if (shape.value.shape->type == ShapeType::kStructure ||
+                 shape.value.shape->type == ShapeType::kMap) {
+        // The query wire has no way to write an empty structure or map: the key alone says
+        // the entry is there, with an empty value.
+        obj.RemoveMember(name);
+        obj.AddMember(name, Value(rapidjson::kObjectType), alloc_);
       }
     }
     if (!any) {
       return std::optional<Value>();
     }
     return std::optional<Value>(std::move(obj));
+  }
+
+  // The item numbers N of `<prefix>.N...` keys, ascending. botocore numbers from 1 without
+  // gaps, but an item that writes no keys (an empty structure) leaves one; later items count.
+  std::vector<int> Indices(const std::string& prefix) const {
+    std::vector<int> out;
+    std::string start = prefix + ".";
+    for (auto it = form_.lower_bound(start);
+         it != form_.end() && it->first.compare(0, start.size(), start) == 0; ++it) {
+      std::string_view rest = std::string_view(it->first).substr(start.size());
+      size_t digits = 0;
+      while (digits < rest.size() && digits < 9 && rest[digits] >= '0' && rest[digits] <= '9') {
+        ++digits;
+      }
+      if (digits == 0 || (digits < rest.size() && rest[digits] != '.')) {
+        continue;
+      }
+      int n = std::stoi(std::string(rest.substr(0, digits)));
+      if (n >= 1) {
+        out.push_back(n);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
  private:

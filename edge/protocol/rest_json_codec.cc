@@ -161,12 +161,16 @@ Result<OperationCall> RestJsonCodec::Decode(const HttpRequest& request,
     return AwsError::Sender(spec.conventions.malformed_code, "Malformed query string");
   }
 
-  // Query-string keys bound to named members; a querystring map takes the rest.
+  // Query-string keys bound to named members or fixed by the URI template (`?mode=import`); a
+  // querystring map takes the rest.
   std::vector<std::string> bound_query;
   for (const auto& m : input.members) {
     if (m.location == Location::kQueryString && m.shape->type != ShapeType::kMap) {
       bound_query.emplace_back(m.WireName());
     }
+  }
+  for (const auto& [k, v] : match->route->query_literals) {
+    bound_query.push_back(k);
   }
 
   for (const auto& m : input.members) {

@@ -462,6 +462,29 @@ std::optional<AwsError> SqsService::CheckRedriveTarget(const RequestContext&, co
                                          " for parameter RedrivePolicy is invalid. Reason: "
                                          "Dead-letter queue type must match the source queue.");
   }
+  // AWS: the dead-letter queue's RedriveAllowPolicy decides which sources may use it.
+  if (auto allow = target->attributes.find("RedriveAllowPolicy");
+      allow != target->attributes.end() && !allow->second.empty()) {
+    rapidjson::Document d;
+    d.Parse(allow->second.c_str());
+    std::string permission = d.IsObject() && d.HasMember("redrivePermission") &&
+                                     d["redrivePermission"].IsString()
+                                 ? d["redrivePermission"].GetString()
+                                 : "allowAll";
+    bool allowed = permission == "allowAll";
+    if (permission == "byQueue" && d.HasMember("sourceQueueArns") &&
+        d["sourceQueueArns"].IsArray()) {
+      for (const auto& arn : d["sourceQueueArns"].GetArray()) {
+        allowed = allowed || (arn.IsString() && q.Arn() == arn.GetString());
+      }
+    }
+    if (!allowed) {
+      return errors::InvalidParameterValue(
+          "Value " + it->second +
+          " for parameter RedrivePolicy is invalid. Reason: Queue " + q.Arn() +
+          " doesn't have permission to use " + target->Arn() + " as a dead-letter queue.");
+    }
+  }
   return std::nullopt;
 }
 

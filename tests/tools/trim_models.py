@@ -84,6 +84,12 @@ def trim_operation(op):
 def overlay_sqs_query(model, query_model):
     """Copies the query names of the old SQS model into the JSON one, under separate keys."""
     qshapes = query_model["shapes"]
+
+    def query_name(ref):
+        # botocore serializes a reference under its own locationName, else its target shape's
+        # (TagQueue's Tags -> TagMap's "Tag").
+        return ref.get("locationName") or qshapes.get(ref["shape"], {}).get("locationName")
+
     for name, shape in model["shapes"].items():
         q = qshapes.get(name)
         if q is None:
@@ -93,12 +99,12 @@ def overlay_sqs_query(model, query_model):
         if q.get("flattened"):
             shape["queryFlattened"] = True
         for part in ("member", "key", "value"):
-            if part in shape and part in q and "locationName" in q[part]:
-                shape[part]["queryName"] = q[part]["locationName"]
+            if part in shape and part in q and query_name(q[part]):
+                shape[part]["queryName"] = query_name(q[part])
         for mname, member in shape.get("members", {}).items():
             qm = q.get("members", {}).get(mname)
-            if qm and "locationName" in qm:
-                member["queryName"] = qm["locationName"]
+            if qm and query_name(qm):
+                member["queryName"] = query_name(qm)
     for name, op in model["operations"].items():
         q = query_model["operations"].get(name)
         wrapper = (q or {}).get("output", {}).get("resultWrapper", name + "Result")
