@@ -33,6 +33,23 @@ HttpResponse UnknownOperation(const HttpRequest& request) {
   return res;
 }
 
+// AWS: old SQS clients post query requests to the queue URL itself and leave QueueUrl out of
+// the form; the path names the queue.
+void QueueUrlFromPath(const RouteTarget& target, const HttpRequest& request,
+                      protocol::OperationCall& call) {
+  if (target.protocol != protocol::Protocol::kQuery || request.path.size() <= 1 ||
+      call.operation->input == nullptr) {
+    return;
+  }
+  const auto* member = call.operation->input->FindMember("QueueUrl");
+  if (member == nullptr || call.params.HasMember("QueueUrl")) {
+    return;
+  }
+  std::string url = "http://" + std::string(request.Header("host")) + request.path;
+  call.params.AddMember("QueueUrl", rapidjson::Value(url.c_str(), call.params.GetAllocator()),
+                        call.params.GetAllocator());
+}
+
 }  // namespace
 
 asio::awaitable<HttpResponse> Gateway::Handle(HttpRequest& request) {
@@ -83,6 +100,7 @@ asio::awaitable<Gateway::Outcome> Gateway::HandleAws(const RouteTarget& target,
     co_return out;
   }
   out.operation = call->operation->name;
+  QueueUrlFromPath(target, request, *call);
   RequestContext ctx;
   ctx.scope = target.scope;
   ctx.caller = target.caller;

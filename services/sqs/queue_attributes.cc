@@ -212,12 +212,17 @@ std::optional<AwsError> ApplyAttributes(const AttributeMap& given, bool fifo, bo
       }
       auto normalized = NormalizeRedrivePolicy(value);
       if (!normalized) {
-        return errors::InvalidAttributeValue(name, "Invalid redrive policy");
+        // AWS: a malformed redrive policy is a parameter error, not an attribute error.
+        return errors::InvalidParameterValue("Value " + value +
+                                             " for parameter RedrivePolicy is invalid. Reason: "
+                                             "Redrive policy is not a valid JSON map with "
+                                             "deadLetterTargetArn and maxReceiveCount (1-1000).");
       }
       next[name] = *normalized;
     } else if (name == "RedriveAllowPolicy") {
       if (!value.empty() && !ValidRedriveAllowPolicy(value)) {
-        return errors::InvalidAttributeValue(name, "Invalid redrive allow policy");
+        return errors::InvalidParameterValue("Value " + value +
+                                             " for parameter RedriveAllowPolicy is invalid.");
       }
       next[name] = value;
     } else if (name == "Policy") {

@@ -155,6 +155,13 @@ bool ValidAttributeName(const std::string& name) {
   });
 }
 
+// AWS: MessageGroupId and MessageDeduplicationId are 1-128 printable ASCII characters.
+bool ValidFifoId(const std::string& id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return c >= 0x21 && c <= 0x7E;
+  });
+}
+
 bool ValidBatchId(const std::string& id) {
   return !id.empty() && id.size() <= 80 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '-';
@@ -861,6 +868,18 @@ Result<SendResult> SqsService::SendOne(const RequestContext& ctx, const Queue& q
     }
     if (req.group_id.empty()) {
       return errors::MissingParameter("MessageGroupId");
+    }
+    if (!ValidFifoId(req.group_id)) {
+      return errors::InvalidParameterValue("Value " + req.group_id +
+                                           " for parameter MessageGroupId is invalid. Reason: "
+                                           "MessageGroupId can only include alphanumeric and "
+                                           "punctuation characters. 1 to 128 in length.");
+    }
+    if (!req.dedup_id.empty() && !ValidFifoId(req.dedup_id)) {
+      return errors::InvalidParameterValue(
+          "Value " + req.dedup_id +
+          " for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can "
+          "only include alphanumeric and punctuation characters. 1 to 128 in length.");
     }
     if (req.dedup_id.empty()) {
       if (!q.BoolAttribute("ContentBasedDeduplication")) {
