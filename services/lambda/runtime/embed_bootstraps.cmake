@@ -1,0 +1,12 @@
+# Generates embedded_bootstraps.cc from the bootstrap sources (cmake -P, see CMakeLists.txt).
+file(WRITE ${OUT} "// Generated from services/lambda/runtime/bootstrap. Do not edit.\n")
+file(APPEND ${OUT} "#include \"services/lambda/runtime/embedded_bootstraps.h\"\n\n")
+file(APPEND ${OUT} "namespace nimbus::lambda::runtime {\n\n")
+file(APPEND ${OUT} "const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedBootstraps() {\n")
+file(APPEND ${OUT} "  static const std::vector<std::pair<std::string_view, std::string_view>> kFiles = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} content)
+  file(APPEND ${OUT} "      {\"${name}\", R\"NIMBUSBOOT(${content})NIMBUSBOOT\"},\n")
+endforeach()
+file(APPEND ${OUT} "  };\n  return kFiles;\n}\n\n}  // namespace nimbus::lambda::runtime\n")
