@@ -5,11 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "services/common/base64.h"
+
 namespace nimbus::protocol {
 
-std::string Base64Encode(std::string_view bytes);
-// nullopt on characters outside the alphabet or bad padding. Whitespace is not accepted.
-std::optional<std::string> Base64Decode(std::string_view text);
+using nimbus::Base64Decode;
+using nimbus::Base64Encode;
 
 // Percent-decoding of a URL component; `plus_is_space` for form bodies and query strings.
 // nullopt on a malformed escape (`%` not followed by two hex digits).
