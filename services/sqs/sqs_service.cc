@@ -27,6 +27,7 @@ struct ReceiveRequest {
   bool all_system = false;
   std::set<std::string> system_names;
   std::vector<std::string> attribute_patterns;
+  std::string attempt_id;  // FIFO ReceiveRequestAttemptId
 };
 
 struct SendRequest {
@@ -410,6 +411,7 @@ void SqsService::Stop() {
 void SqsService::Reset() {
   store_->db().Reset();
   move_tasks_.clear();
+  attempts_.clear();
   for (auto& [id, timers] : waiters_) {
     for (auto* t : timers) {
       t->cancel();
@@ -1091,6 +1093,32 @@ bool SqsService::MoveToDeadLetterQueue(const Queue& q, const Message& m) {
   return true;
 }
 
+std::optional<std::vector<Message>> SqsService::ReplayAttempt(const Queue& q,
+                                                              const ReceiveRequest& req,
+                                                              int64_t now) {
+  if (req.attempt_id.empty()) {
+    return std::nullopt;
+  }
+  auto it = attempts_.find({q.id, req.attempt_id});
+  if (it == attempts_.end()) {
+    return std::nullopt;
+  }
+  if (it->second.expires_ms <= now) {
+    attempts_.erase(it);
+    return std::nullopt;
+  }
+  std::vector<Message> out;
+  for (const auto& [seq, receipt] : it->second.messages) {
+    auto m = store_->FindMessage(q.id, seq);
+    if (!m || m->receipt != receipt) {
+      attempts_.erase(it);  // deleted or received again since: the attempt no longer replays
+      return std::nullopt;
+    }
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
 Result<Output> SqsService::ReceiveOnce(const RequestContext& ctx, const Queue& q,
                                        const ReceiveRequest& req) {
   storage::Database::Transaction tx(store_->db());
@@ -1118,21 +1146,43 @@ Result<Output> SqsService::ReceiveOnce(const RequestContext& ctx, const Queue& q
       }
       take(std::move(m));
     }
+  } else if (auto replay = ReplayAttempt(q, req, now)) {
+    // AWS: a retried receive with the same ReceiveRequestAttemptId returns the same messages.
+    taken = std::move(*replay);
   } else {
-    for (const auto& group : store_->ReadyGroups(q.id, now, req.max_messages)) {
-      if (static_cast<int64_t>(taken.size()) >= req.max_messages) {
-        break;
-      }
-      for (auto& m : store_->GroupHead(q.id, group, req.max_messages - taken.size())) {
-        if (m.visible_ms > now) {
-          break;  // in flight or delayed: the rest of the group waits behind it
+    // A head moved to the dead-letter queue frees its group: look again so the next message
+    // of the group is delivered by this very receive.
+    bool moved = true;
+    for (int pass = 0; moved && pass < 4 && static_cast<int64_t>(taken.size()) < req.max_messages;
+         ++pass) {
+      moved = false;
+      for (const auto& group : store_->ReadyGroups(q.id, now, req.max_messages)) {
+        if (static_cast<int64_t>(taken.size()) >= req.max_messages) {
+          break;
         }
-        if (MoveToDeadLetterQueue(q, m)) {
-          continue;
+        for (auto& m : store_->GroupHead(q.id, group, req.max_messages - taken.size())) {
+          if (m.visible_ms > now) {
+            break;  // in flight or delayed: the rest of the group waits behind it
+          }
+          if (MoveToDeadLetterQueue(q, m)) {
+            moved = true;
+            continue;
+          }
+          take(std::move(m));
         }
-        take(std::move(m));
+        store_->RecomputeGroup(q.id, group);
       }
-      store_->RecomputeGroup(q.id, group);
+    }
+    if (!req.attempt_id.empty() && !taken.empty()) {
+      ReceiveAttempt attempt;
+      attempt.expires_ms = now + kDedupWindowMs;
+      for (const auto& m : taken) {
+        attempt.messages.emplace_back(m.seq, m.receipt);
+      }
+      if (attempts_.size() > 10000) {
+        std::erase_if(attempts_, [now](const auto& kv) { return kv.second.expires_ms <= now; });
+      }
+      attempts_[{q.id, req.attempt_id}] = std::move(attempt);
     }
   }
   tx.Commit();
@@ -1226,6 +1276,9 @@ asio::awaitable<Result<Output>> SqsService::ReceiveMessage(RequestContext& ctx, 
     }
   }
   req.attribute_patterns = StringList(in.Value("MessageAttributeNames"));
+  if (q->fifo) {
+    req.attempt_id = in.String("ReceiveRequestAttemptId");
+  }
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(req.wait_seconds);
   int64_t queue_id = q->id;
@@ -1522,8 +1575,9 @@ Result<Output> SqsService::StartMessageMoveTask(RequestContext& ctx, ParamReader
   }
   for (const auto& t : move_tasks_) {
     if (t->source_arn == source_arn && t->status == "RUNNING") {
-      return errors::UnsupportedOperation("There is already a task running. Only one active task "
-                                          "is allowed for a source queue arn at a given time.");
+      return errors::InvalidParameterValue("There is already a task running. Only one active "
+                                           "task is allowed for a source queue arn at a given "
+                                           "time.");
     }
   }
   auto task = std::make_shared<MoveTask>();

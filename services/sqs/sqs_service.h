@@ -1,6 +1,8 @@
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +62,8 @@ class SqsService final : public Service {
   std::optional<Queue> QueueByArn(const std::string& arn);
   std::string UrlOf(const RequestContext& ctx, const Queue& queue) const;
   Result<SendResult> SendOne(const RequestContext& ctx, const Queue& queue, SendRequest& req);
+  std::optional<std::vector<Message>> ReplayAttempt(const Queue& queue, const ReceiveRequest& req,
+                                                    int64_t now);
   Result<Output> ReceiveOnce(const RequestContext& ctx, const Queue& queue,
                              const ReceiveRequest& req);
   bool MoveToDeadLetterQueue(const Queue& queue, const Message& message);
@@ -80,6 +84,13 @@ class SqsService final : public Service {
   // Long polls waiting per queue id; a wake cancels their timers so they retry at once.
   std::unordered_map<int64_t, std::vector<boost::asio::steady_timer*>> waiters_;
   std::vector<std::shared_ptr<MoveTask>> move_tasks_;
+  // FIFO receive attempts (ReceiveRequestAttemptId), kept 5 minutes: the messages and the
+  // receipt nonces they were handed out with.
+  struct ReceiveAttempt {
+    int64_t expires_ms = 0;
+    std::vector<std::pair<int64_t, std::string>> messages;
+  };
+  std::map<std::pair<int64_t, std::string>, ReceiveAttempt> attempts_;
 };
 
 }  // namespace nimbus::sqs
