@@ -91,7 +91,9 @@ asio::awaitable<Gateway::Outcome> Gateway::HandleAws(const RouteTarget& target,
   const protocol::Codec& codec = protocol::CodecFor(target.protocol);
   protocol::ResponseContext rctx;
   rctx.request_id = request_id;
-  rctx.accept_json = request.Header("accept").find("application/json") != std::string_view::npos;
+  // Only query answers vary with Accept (JSON protocols are JSON already).
+  rctx.accept_json = target.protocol == protocol::Protocol::kQuery &&
+                     request.Header("accept").find("application/json") != std::string_view::npos;
 
   auto call = codec.Decode(request, *spec);
   if (!call.has_value()) {

@@ -182,3 +182,24 @@ TEST(RestJsonCodec, ErrorsCarryErrorTypeHeader) {
 
 }  // namespace
 }  // namespace nimbus::protocol
+
+namespace nimbus::protocol {
+namespace {
+
+TEST(QueryCodec, AcceptJsonRendersTheQueryDocumentAsJson) {
+  const auto& sqs = *SpecRegistry::Instance().Find("sqs");
+  rapidjson::Document out(rapidjson::kObjectType);
+  out.AddMember("MessageId", "m-1", out.GetAllocator());
+  auto res = CodecFor(Protocol::kQuery)
+                 .Encode(sqs, *sqs.FindOperation("SendMessage"), out, {"rid-9", true});
+  EXPECT_EQ(res.body,
+            R"({"SendMessageResponse":{"SendMessageResult":{"MessageId":"m-1"},)"
+            R"("ResponseMetadata":{"RequestId":"rid-9"}}})");
+  auto err = CodecFor(Protocol::kQuery)
+                 .EncodeError(sqs, AwsError::Sender("QueueDoesNotExist", "gone"), {"rid", true});
+  EXPECT_NE(err.body.find(R"("Code":"AWS.SimpleQueueService.NonExistentQueue")"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nimbus::protocol

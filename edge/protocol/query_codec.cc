@@ -315,8 +315,40 @@ Result<OperationCall> QueryCodec::Decode(const HttpRequest& request,
   return call;
 }
 
+// AWS: a query request sent with Accept: application/json gets the same document as JSON:
+// {"<Op>Response": {"<Op>Result": {...}, "ResponseMetadata": {"RequestId": ...}}} (what API
+// Gateway's AWS integrations read with $input.path).
+static HttpResponse JsonRendering(const OperationSpec& op, const Value& output,
+                           const ResponseContext& ctx) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  std::string root = op.name + "Response";
+  w.Key(root.c_str());
+  w.StartObject();
+  if (op.output != nullptr) {
+    std::string wrapper = op.result_wrapper.empty() ? op.name + "Result" : op.result_wrapper;
+    w.Key(wrapper.c_str());
+    WriteWireJsonStructure(*op.output, output, w, false);
+  }
+  w.Key("ResponseMetadata");
+  w.StartObject();
+  w.Key("RequestId");
+  w.String(ctx.request_id.c_str());
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  HttpResponse res;
+  res.SetHeader("Content-Type", "application/json");
+  res.body.assign(sb.GetString(), sb.GetSize());
+  return res;
+}
+
 HttpResponse QueryCodec::Encode(const ServiceSpec& spec, const OperationSpec& op,
                                 const Value& output, const ResponseContext& ctx) const {
+  if (ctx.accept_json) {
+    return JsonRendering(op, output, ctx);
+  }
   std::string body = R"(<?xml version="1.0"?>)";
   body.reserve(512);
   XmlBuilder xml(body);
@@ -335,6 +367,29 @@ HttpResponse QueryCodec::Encode(const ServiceSpec& spec, const OperationSpec& op
 
 HttpResponse QueryCodec::EncodeError(const ServiceSpec& spec, const AwsError& error,
                                      const ResponseContext& ctx) const {
+  if (ctx.accept_json) {
+    rapidjson::StringBuffer sb;
+    JsonWriter w(sb);
+    std::string code = QueryErrorCode(spec, error);
+    w.StartObject();
+    w.Key("Error");
+    w.StartObject();
+    w.Key("Code");
+    w.String(code.c_str());
+    w.Key("Message");
+    w.String(error.message.c_str());
+    w.Key("Type");
+    w.String(error.fault == Fault::kSender ? "Sender" : "Receiver");
+    w.EndObject();
+    w.Key("RequestId");
+    w.String(ctx.request_id.c_str());
+    w.EndObject();
+    HttpResponse res;
+    res.status = error.http_status;
+    res.SetHeader("Content-Type", "application/json");
+    res.body.assign(sb.GetString(), sb.GetSize());
+    return res;
+  }
   std::string body = R"(<?xml version="1.0"?><ErrorResponse xmlns=")";
   body += spec.xml_namespace;
   body += R"("><Error><Type>)";
