@@ -1,7 +1,10 @@
 #include "cli/start_command.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -13,6 +16,10 @@
 #include "edge/dispatcher.h"
 #include "edge/gateway.h"
 #include "edge/server.h"
+#include "services/lambda/lambda_service.h"
+#include "services/lambda/runtime/local_executor.h"
+#include "services/logs/lambda_log_sink.h"
+#include "services/logs/logs_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 #include "storage/database.h"
@@ -24,9 +31,50 @@ namespace {
 
 // Every service the process serves, listed explicitly (no static self-registration: the
 // linker drops it from static libraries).
-void RegisterServices(edge::Dispatcher& dispatcher) {
+void RegisterServices(edge::Dispatcher& dispatcher, lambda::runtime::Executor& executor,
+                      lambda::runtime::CodeStore& code_store,
+                      std::unique_ptr<logs::LogsService> logs_service) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>());
+  dispatcher.Add(std::make_unique<lambda::LambdaService>(executor, code_store));
+  dispatcher.Add(std::move(logs_service));
+}
+
+// Lambda's files: code packages and the executor's scratch space. Kept under DATA_DIR with
+// PERSISTENCE=1 (functions survive a restart), else in a per-process temporary folder that is
+// removed at exit.
+struct LambdaDirs {
+  std::string root;
+  bool temporary = false;
+
+  static LambdaDirs For(const edge::Config& config) {
+    if (config.persistence) {
+      return {config.data_dir + "/lambda", false};
+    }
+    auto dir = std::filesystem::temp_directory_path() / ("nimbus-" + std::to_string(::getpid()));
+    return {dir.string(), true};
+  }
+  ~LambdaDirs() {
+    if (temporary) {
+      std::error_code ec;
+      std::filesystem::remove_all(root, ec);
+    }
+  }
+};
+
+// The URL functions use to call back into Nimbus: the first listener, on loopback when it
+// listens on every address.
+std::string EndpointUrl(const boost::asio::ip::tcp::endpoint& endpoint) {
+  auto address = endpoint.address();
+  std::string url = "http://";
+  if (address.is_unspecified()) {
+    url += "127.0.0.1";
+  } else if (address.is_v6()) {
+    url.append("[").append(address.to_string()).append("]");
+  } else {
+    url += address.to_string();
+  }
+  return url + ":" + std::to_string(endpoint.port());
 }
 
 ServiceEnv MakeEnv(const edge::Config& config) {
@@ -53,14 +101,31 @@ int RunServer() {
     return 2;
   }
 
+  // Declared before the io_context so that it is destroyed (and the folder removed) last.
+  LambdaDirs lambda_dirs = LambdaDirs::For(config);
   asio::io_context ioc(config.io_threads);
+  // CloudWatch Logs, and the sink through which Lambda writes function output into it. The
+  // sink outlives the executor (environments stopped at its destruction still write) and
+  // keeps no pointer into the service, which the dispatcher owns.
+  auto logs_service = std::make_unique<logs::LogsService>();
+  logs::LambdaLogSink lambda_log_sink(*logs_service);
+  // The Lambda engine outlives the dispatcher that owns the service using it.
+  std::optional<lambda::runtime::CodeStore> code_store;
+  std::optional<lambda::runtime::LocalExecutor> executor;
   edge::Dispatcher dispatcher(ioc);
   edge::Gateway gateway(config, dispatcher);
   edge::Server server(ioc, config, gateway);
   try {
-    RegisterServices(dispatcher);
+    // Listen first: the executor hands functions the bound port (GATEWAY_LISTEN may ask for 0).
+    auto endpoints = server.Listen();
+    code_store.emplace(lambda_dirs.root + "/code");
+    auto executor_options = lambda::runtime::ExecutorOptions::FromEnvironment(
+        lambda_dirs.root + "/work", EndpointUrl(endpoints.front()));
+    executor_options.log_sink = &lambda_log_sink;
+    executor.emplace(ioc, std::move(executor_options));
+    RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
     dispatcher.StartAll(MakeEnv(config));
-    for (const auto& endpoint : server.Listen()) {
+    for (const auto& endpoint : endpoints) {
       std::printf("Listening on %s:%u\n", endpoint.address().to_string().c_str(),
                   endpoint.port());
     }
@@ -76,8 +141,9 @@ int RunServer() {
     if (ec) {
       return;
     }
-    // Services end their long polls first; in-flight requests then get up to 1.5 s; the
-    // process must be gone within 2 s.
+    // Services end their long polls first and Lambda environments are stopped; in-flight
+    // requests then get up to 1.5 s; the process must be gone within 2 s.
+    executor->Shutdown();
     dispatcher.StopAll();
     server.Stop([&] { ioc.stop(); }, std::chrono::milliseconds(1500));
   });

@@ -19,7 +19,11 @@
 
 static void on_term(int sig) { (void)sig; _exit(0); }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "--version")) {
+    puts("floor_server 0");
+    return 0;
+  }
   signal(SIGTERM, on_term);
   const char *gl = getenv("GATEWAY_LISTEN");
   if (!gl) gl = "127.0.0.1:4566";

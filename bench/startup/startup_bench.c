@@ -21,6 +21,16 @@
  *     -L FILE     append the children's stdout/stderr to FILE (else discarded)
  *     -l LABEL    label for the summary table (default: PROGRAM)
  *     -q          no per-run lines
+ *     -K          wrapper mode (PROGRAM is strace/perf/...): stop by sending
+ *                 SIGTERM to PROGRAM's descendants (by PID) and waiting for
+ *                 PROGRAM to exit; the measured RSS is then the wrapper's
+ *     -S FILE     copy /proc/PID/smaps at the end of the idle period to FILE
+ *                 (overwritten each run, so it holds the last run's)
+ *     -R          run the harness and the server under SCHED_FIFO priority 1, so that
+ *                 other work on a shared machine cannot keep them off a CPU (needs root;
+ *                 the run-queue wait column shows whether it was needed)
+ *     -T          pass the spawn time to the child as STARTUP_BENCH_T0_NS
+ *                 (CLOCK_MONOTONIC ns; for the milestones.so LD_PRELOAD shim)
  *     -P          print a free loopback port and exit
  *   "{PORT}" in PROGRAM/ARGS is replaced by the port as well.
  *
@@ -31,7 +41,8 @@
  *   retry; once connected send "GET PATH HTTP/1.1" and read the full response
  *   (headers + Content-Length body, or to EOF).  A 200 stops the clock
  *   (t_200); anything else is retried.  Then /proc/PID/status (VmRSS, RssAnon,
- *   RssFile, VmHWM, Threads), /proc/PID/schedstat (CPU time consumed) and
+ *   RssFile, VmHWM, Threads), /proc/PID/task/TID/schedstat (CPU time and run-queue
+ *   wait, summed over threads) and
  *   /proc/PID/stat (minor faults) are read; after the idle period the memory
  *   is read again (plus Pss from smaps_rollup); then SIGTERM is sent to the
  *   PID and its exit awaited (SIGKILL to the PID after the grace period).
@@ -47,6 +58,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -116,6 +128,7 @@ static void on_signal(int sig) {
 typedef struct {
   long rss_kb, anon_kb, file_kb, shmem_kb, hwm_kb, vmsize_kb, threads, pss_kb;
   double cpu_ms;   /* schedstat: time on CPU, all threads */
+  double wait_ms;  /* schedstat: time runnable but waiting for a CPU, all threads */
   long minflt;     /* minor faults, all threads */
 } procmem_t;
 
@@ -156,7 +169,7 @@ static void read_procmem(pid_t pid, procmem_t *m, int want_pss) {
    * all tasks for the process total. */
   snprintf(path, sizeof path, "/proc/%d/task", pid);
   char tpath[320];
-  double cpu_ns = 0;
+  double cpu_ns = 0, wait_ns = 0;
   long flt = 0;
   {
     DIR *d = opendir(path);
@@ -165,7 +178,11 @@ static void read_procmem(pid_t pid, procmem_t *m, int want_pss) {
       while ((de = readdir(d))) {
         if (!isdigit((unsigned char)de->d_name[0])) continue;
         snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/schedstat", pid, de->d_name);
-        if (read_file(tpath, buf, sizeof buf) > 0) cpu_ns += strtod(buf, NULL);
+        if (read_file(tpath, buf, sizeof buf) > 0) {
+          char *e;
+          cpu_ns += strtod(buf, &e);
+          wait_ns += strtod(e, NULL);
+        }
         snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/stat", pid, de->d_name);
         if (read_file(tpath, buf, sizeof buf) > 0) {
           char *p = strrchr(buf, ')');
@@ -182,6 +199,7 @@ static void read_procmem(pid_t pid, procmem_t *m, int want_pss) {
     }
   }
   m->cpu_ms = cpu_ns / 1e6;
+  m->wait_ms = wait_ns / 1e6;
   m->minflt = flt;
   if (want_pss) {
     snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
@@ -189,17 +207,16 @@ static void read_procmem(pid_t pid, procmem_t *m, int want_pss) {
   }
 }
 
-/* Sum VmRSS over the descendants of pid (0 if none). */
-static long descendants_rss(pid_t root, int *count) {
-  DIR *d = opendir("/proc");
-  long total = 0;
-  *count = 0;
-  if (!d) return 0;
-  pid_t pids[4096], ppids[4096];
+/* Descendants of root (children, grandchildren, ...) from the /proc ppid
+ * links; returns how many were stored in out[]. */
+static int list_descendants(pid_t root, pid_t *out, int max) {
+  static pid_t pids[8192], ppids[8192];
   int n = 0;
+  DIR *d = opendir("/proc");
+  if (!d) return 0;
   struct dirent *de;
   char path[300], buf[1024];
-  while ((de = readdir(d)) && n < 4096) {
+  while ((de = readdir(d)) && n < 8192) {
     if (!isdigit((unsigned char)de->d_name[0])) continue;
     snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
     if (read_file(path, buf, sizeof buf) <= 0) continue;
@@ -210,25 +227,46 @@ static long descendants_rss(pid_t root, int *count) {
     n++;
   }
   closedir(d);
-  /* breadth-first over the parent links */
-  pid_t q[4096];
-  int qh = 0, qt = 0;
-  q[qt++] = root;
-  while (qh < qt) {
-    pid_t cur = q[qh++];
-    for (int i = 0; i < n; i++)
-      if (ppids[i] == cur && qt < 4096) {
-        q[qt++] = pids[i];
-        char sp[64];
-        snprintf(sp, sizeof sp, "/proc/%d/status", pids[i]);
-        if (read_file(sp, buf, sizeof buf) > 0) {
-          long r = status_field(buf, "\nVmRSS:");
-          if (r > 0) total += r;
-        }
-        (*count)++;
-      }
+  int cnt = 0, head = 0;
+  pid_t cur = root;
+  for (;;) { /* breadth-first: out[] doubles as the queue */
+    for (int i = 0; i < n && cnt < max; i++)
+      if (ppids[i] == cur) out[cnt++] = pids[i];
+    if (head >= cnt) break;
+    cur = out[head++];
+  }
+  return cnt;
+}
+
+/* Sum VmRSS over the descendants of pid (0 if none). */
+static long descendants_rss(pid_t root, int *count) {
+  pid_t kids[256];
+  char path[64], buf[4096];
+  long total = 0;
+  *count = list_descendants(root, kids, 256);
+  for (int i = 0; i < *count; i++) {
+    snprintf(path, sizeof path, "/proc/%d/status", kids[i]);
+    if (read_file(path, buf, sizeof buf) > 0) {
+      long r = status_field(buf, "\nVmRSS:");
+      if (r > 0) total += r;
+    }
   }
   return total;
+}
+
+static void copy_smaps(pid_t pid, const char *dst) {
+  char path[64], buf[65536];
+  snprintf(path, sizeof path, "/proc/%d/smaps", pid);
+  int in = open(path, O_RDONLY | O_CLOEXEC);
+  if (in < 0) return;
+  int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out >= 0) {
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+      if (write(out, buf, n) != n) break;
+    close(out);
+  }
+  close(in);
 }
 
 /* ------------------------------------------------------------ one probe */
@@ -368,6 +406,10 @@ typedef struct {
   const char *marker;
   int log_fd;
   double timeout_ms, idle_ms, term_ms, retry_us;
+  int term_kids;
+  const char *smaps_out;
+  int realtime;
+  char *t0_env; /* "STARTUP_BENCH_T0_NS=..." slot in envp, or NULL */
 } cfg_t;
 
 /* Drain the child's output pipe; timestamps the marker. */
@@ -456,12 +498,19 @@ static void run_once(const cfg_t *c, run_t *r) {
   sigaddset(&dfl, SIGINT);
   sigaddset(&dfl, SIGPIPE);
   posix_spawnattr_setsigdefault(&at, &dfl);
-  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (c->realtime) {
+    /* The child inherits SCHED_FIFO from us; reset-on-fork is not set, so
+     * nothing to do but make sure it is not dropped. */
+  }
+  posix_spawnattr_setflags(&at, flags);
 
   pid_t pid;
   sigset_t old;
   sigprocmask(SIG_BLOCK, &all, &old); /* no interrupt between spawn and g_child */
   double t0 = now_ms();
+  if (c->t0_env)
+    snprintf(c->t0_env, 64, "STARTUP_BENCH_T0_NS=%lld", (long long)(t0 * 1e6 + 0.5));
   int e = posix_spawnp(&pid, c->argv[0], &fa, &at, c->argv, c->envp);
   if (e == 0) g_child = pid;
   sigprocmask(SIG_SETMASK, &old, NULL);
@@ -517,6 +566,7 @@ static void run_once(const cfg_t *c, run_t *r) {
     if (!exited) {
       read_procmem(pid, &r->midle, 1);
       r->kids_rss_kb = descendants_rss(pid, &r->kids);
+      if (c->smaps_out) copy_smaps(pid, c->smaps_out);
     } else {
       r->ok = 0;
       snprintf(r->fail, sizeof r->fail, "exited during idle (status 0x%x)", wst);
@@ -526,11 +576,28 @@ static void run_once(const cfg_t *c, run_t *r) {
 
   if (!exited) {
     double ts = now_ms();
-    kill(pid, SIGTERM);
+    pid_t kids[256];
+    int nk = 0;
+    if (c->term_kids) {
+      /* wrapper mode (strace/perf/valgrind ...): SIGTERM the wrapped
+       * descendants, let the wrapper exit by itself */
+      nk = list_descendants(pid, kids, 256);
+      for (int i = 0; i < nk; i++) kill(kids[i], SIGTERM);
+      if (!nk) kill(pid, SIGTERM);
+    } else {
+      kill(pid, SIGTERM);
+    }
+    int sent_child = !c->term_kids || !nk;
     for (;;) {
       pid_t w = waitpid(pid, &wst, WNOHANG);
       if (w == pid) break;
-      if (now_ms() - ts > c->term_ms) {
+      double el = now_ms() - ts;
+      if (!sent_child && el > c->term_ms / 2) {
+        kill(pid, SIGTERM);
+        sent_child = 1;
+      }
+      if (el > c->term_ms) {
+        for (int i = 0; i < nk; i++) kill(kids[i], SIGKILL);
         kill(pid, SIGKILL);
         waitpid(pid, &wst, 0);
         r->exit_code = -1;
@@ -589,7 +656,7 @@ static int pick_port(void) {
 }
 
 int main(int argc, char **argv) {
-  int n = 50, warm = 1, port = 0, quiet = 0;
+  int n = 50, warm = 1, port = 0, quiet = 0, pass_t0 = 0;
   const char *path = "/_nimbus/health", *csv = NULL, *logf = NULL, *label = NULL;
   cfg_t c = {0};
   c.timeout_ms = 10000;
@@ -600,7 +667,7 @@ int main(int argc, char **argv) {
   char *extra[64];
   int nextra = 0;
   int opt;
-  while ((opt = getopt(argc, argv, "+n:W:p:u:e:m:t:i:k:r:o:L:l:qP")) != -1) {
+  while ((opt = getopt(argc, argv, "+n:W:p:u:e:m:t:i:k:r:o:L:l:qKS:RTP")) != -1) {
     switch (opt) {
       case 'n': n = atoi(optarg); break;
       case 'W': warm = atoi(optarg); break;
@@ -616,6 +683,10 @@ int main(int argc, char **argv) {
       case 'L': logf = optarg; break;
       case 'l': label = optarg; break;
       case 'q': quiet = 1; break;
+      case 'K': c.term_kids = 1; break;
+      case 'S': c.smaps_out = optarg; break;
+      case 'R': c.realtime = 1; break;
+      case 'T': pass_t0 = 1; break;
       case 'P': printf("%d\n", pick_port()); return 0;
       default: die("bad option (see the header of startup_bench.c)");
     }
@@ -632,7 +703,7 @@ int main(int argc, char **argv) {
   /* environment: ours, with -e entries overriding */
   int ne = 0;
   while (environ[ne]) ne++;
-  c.envp = calloc(ne + nextra + 1, sizeof *c.envp);
+  c.envp = calloc(ne + nextra + 2, sizeof *c.envp);
   int k = 0;
   for (int i = 0; i < ne; i++) {
     int overridden = 0;
@@ -644,6 +715,11 @@ int main(int argc, char **argv) {
     if (!overridden) c.envp[k++] = environ[i];
   }
   for (int j = 0; j < nextra; j++) c.envp[k++] = subst_port(extra[j], port);
+  if (pass_t0) {
+    c.t0_env = calloc(64, 1);
+    strcpy(c.t0_env, "STARTUP_BENCH_T0_NS=0");
+    c.envp[k] = c.t0_env; /* after the -e entries, not counted in k */
+  }
 
   c.sa.sin_family = AF_INET;
   c.sa.sin_port = htons(port);
@@ -660,7 +736,7 @@ int main(int argc, char **argv) {
   if (csv) {
     cf = fopen(csv, "w");
     if (!cf) die("%s: %s", csv, strerror(errno));
-    fprintf(cf, "run,ok,t_listen_ms,t_marker_ms,t_200_ms,attempts,non200,cpu_ms_at_200,"
+    fprintf(cf, "run,ok,t_listen_ms,t_marker_ms,t_200_ms,attempts,non200,cpu_ms_at_200,rq_wait_ms_at_200,"
                 "minflt_at_200,rss_kb_at_200,anon_kb_at_200,file_kb_at_200,hwm_kb_at_200,"
                 "threads_at_200,rss_kb_idle,anon_kb_idle,file_kb_idle,shmem_kb_idle,pss_kb_idle,"
                 "hwm_kb_idle,vmsize_kb_idle,threads_idle,cpu_ms_idle,descendants,descendants_rss_kb,"
@@ -668,13 +744,19 @@ int main(int argc, char **argv) {
   }
 
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* precise ~100 us retry sleeps */
+  if (c.realtime) {
+    struct sched_param sp = {.sched_priority = 1};
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
+      die("-R: sched_setscheduler(SCHED_FIFO): %s", strerror(errno));
+  }
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   signal(SIGHUP, on_signal);
   signal(SIGPIPE, SIG_IGN);
 
-  fprintf(stderr, "# %s: port %d, path %s, %d warm-up + %d runs, timeout %.0f ms, idle %.0f ms, retry %.0f us\n#",
-          label, port, path, warm, n, c.timeout_ms, c.idle_ms, c.retry_us);
+  fprintf(stderr, "# %s: port %d, path %s, %d warm-up + %d runs, timeout %.0f ms, idle %.0f ms, retry %.0f us%s\n#",
+          label, port, path, warm, n, c.timeout_ms, c.idle_ms, c.retry_us,
+          c.realtime ? ", SCHED_FIFO" : "");
   for (int j = 0; j < nextra; j++) fprintf(stderr, " %s", c.envp[k - nextra + j]);
   for (int i = 0; c.argv[i]; i++) fprintf(stderr, " %s", c.argv[i]);
   fputc('\n', stderr);
@@ -687,18 +769,18 @@ int main(int argc, char **argv) {
     if (!r->ok) failures += i >= 0;
     if (!quiet)
       fprintf(stderr,
-              "%s%3d  listen %7.2f  marker %7.2f  200 %8.2f ms  tries %4d  cpu %7.2f ms  "
+              "%s%3d  listen %7.2f  marker %7.2f  200 %8.2f ms  tries %4d  cpu %7.2f  rq-wait %6.2f ms  "
               "rss %6ld -> %6ld KiB (anon %ld file %ld pss %ld)  thr %ld  exit %d in %.1f ms%s%s\n",
               i < 0 ? "warm" : "run ", i < 0 ? -i : i + 1, r->t_listen, r->t_marker, r->t_200,
-              r->attempts, r->m200.cpu_ms, r->m200.rss_kb, r->midle.rss_kb, r->midle.anon_kb,
+              r->attempts, r->m200.cpu_ms, r->m200.wait_ms, r->m200.rss_kb, r->midle.rss_kb, r->midle.anon_kb,
               r->midle.file_kb, r->midle.pss_kb, r->midle.threads, r->exit_code, r->t_exit,
               r->ok ? "" : "  FAIL: ", r->ok ? "" : r->fail);
     if (cf && i >= 0)
       fprintf(cf,
-              "%d,%d,%.3f,%.3f,%.3f,%d,%d,%.3f,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
+              "%d,%d,%.3f,%.3f,%.3f,%d,%d,%.3f,%.3f,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
               "%ld,%ld,%.3f,%d,%ld,%.3f,%d,\"%s\"\n",
               i + 1, r->ok, r->t_listen, r->t_marker, r->t_200, r->attempts, r->non200,
-              r->m200.cpu_ms, r->m200.minflt, r->m200.rss_kb, r->m200.anon_kb, r->m200.file_kb,
+              r->m200.cpu_ms, r->m200.wait_ms, r->m200.minflt, r->m200.rss_kb, r->m200.anon_kb, r->m200.file_kb,
               r->m200.hwm_kb, r->m200.threads, r->midle.rss_kb, r->midle.anon_kb,
               r->midle.file_kb, r->midle.shmem_kb, r->midle.pss_kb, r->midle.hwm_kb,
               r->midle.vmsize_kb, r->midle.threads, r->midle.cpu_ms, r->kids, r->kids_rss_kb,
@@ -715,7 +797,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++)                           \
       if (runs[i].ok && (cond)) v[m++] = (double)(expr);  \
   } while (0)
-  struct { const char *name; stat_t s; const char *unit; } rows[16];
+  struct { const char *name; stat_t s; const char *unit; } rows[24];
   int nr = 0;
 #define ROW(NM, UNIT, EXPR, COND) \
   do {                            \
@@ -726,9 +808,12 @@ int main(int argc, char **argv) {
     nr++;                         \
   } while (0)
   ROW("start -> first HTTP 200", "ms", runs[i].t_200, 1);
+  ROW("  same, runs never kept off a CPU (run-queue wait < 0.1 ms)", "ms", runs[i].t_200,
+      runs[i].m200.wait_ms < 0.1);
   ROW("start -> TCP connect accepted", "ms", runs[i].t_listen, 1);
   if (c.marker) ROW("start -> marker line", "ms", runs[i].t_marker, runs[i].t_marker >= 0);
   ROW("CPU time used by first 200", "ms", runs[i].m200.cpu_ms, 1);
+  ROW("run-queue wait by first 200 (CPU contention)", "ms", runs[i].m200.wait_ms, 1);
   ROW("minor page faults by first 200", "", runs[i].m200.minflt, 1);
   ROW("VmRSS after first 200", "MiB", runs[i].m200.rss_kb / 1024.0, 1);
   ROW("VmRSS after idle", "MiB", runs[i].midle.rss_kb / 1024.0, 1);
@@ -744,14 +829,17 @@ int main(int argc, char **argv) {
     if (runs[i].kids > kids) kids = runs[i].kids;
     if (runs[i].ok && runs[i].exit_code != 0) badexit++;
   }
-  printf("\n### %s (%d runs, %d failed)\n\n", label, n, failures);
+  printf("\n### %s (%d runs, %d failed%s)\n\n", label, n, failures,
+         c.realtime ? ", harness and server under SCHED_FIFO" : "");
   printf("| metric | min | median | p90 | max | mean |\n|---|---:|---:|---:|---:|---:|\n");
   for (int i = 0; i < nr; i++) {
     stat_t s = rows[i].s;
     if (!s.n) continue;
     const char *f = (!strcmp(rows[i].unit, "") ? "%.0f" : "%.2f");
-    printf("| %s%s%s%s | ", rows[i].name, *rows[i].unit ? " (" : "", rows[i].unit,
+    printf("| %s%s%s%s", rows[i].name, *rows[i].unit ? " (" : "", rows[i].unit,
            *rows[i].unit ? ")" : "");
+    if (s.n != n) printf(" [%d runs]", s.n);
+    printf(" | ");
     printf(f, s.min); printf(" | ");
     printf(f, s.med); printf(" | ");
     printf(f, s.p90); printf(" | ");

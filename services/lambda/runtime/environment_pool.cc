@@ -272,6 +272,9 @@ Result<std::shared_ptr<Environment>> EnvironmentPool::Spawn(const FunctionConfig
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   posix_spawn_file_actions_addchdir_np(&actions, function.code_dir.c_str());
+  // Nothing else of Nimbus's (listening sockets, databases, other environments' pipes) leaks
+  // into the function: a lingering child must not keep the edge port bound.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;

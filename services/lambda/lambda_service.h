@@ -1,0 +1,183 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "services/common/service.h"
+#include "services/lambda/lambda_store.h"
+#include "services/lambda/runtime/executor.h"
+
+namespace nimbus::lambda {
+
+struct LambdaOptions {
+  // How long a new function stays Pending (and an update InProgress) before it settles to
+  // Active/Successful. Nothing is really being provisioned; the delay only lets clients and
+  // waiters observe the states AWS reports.
+  std::chrono::milliseconds settle_delay{50};
+  // host[:port] put in function URLs (NIMBUS_HOST / LOCALSTACK_HOST); empty = the default
+  // localhost.localstack.cloud with the request's port.
+  std::string url_host;
+  // Event (asynchronous) invocations run at most this many at a time, in arrival order.
+  size_t max_async_in_flight = 8;
+
+  static LambdaOptions FromEnvironment();
+};
+
+struct Target;
+struct AsyncEvent;
+
+// What a function URL invokes: its config, found by the <url-id> label of the URL's host.
+struct FunctionUrlTarget {
+  Scope scope;
+  std::string function_name;
+  std::string qualifier;  // "" (the function, $LATEST) or an alias name
+  std::string auth_type;  // "NONE" | "AWS_IAM"
+  std::string invoke_mode;  // "BUFFERED" | "RESPONSE_STREAM"
+  std::string cors_json;    // the Cors structure as configured (JSON text), "" if none
+};
+
+// AWS Lambda control plane: functions, versions, aliases, resource policies, concurrency,
+// tags, layers, function URL configs, and Invoke, which hands execution to the Executor.
+// All handlers run on the service's strand; Invoke is a coroutine that awaits the executor
+// (other requests are served meanwhile). Event invocations are queued in memory and run on
+// the strand, at most `max_async_in_flight` at a time; a throttled event is retried every
+// second (for up to six hours, as AWS does), never dropped.
+//
+// `executor` and `code_store` must outlive the service.
+class LambdaService final : public Service {
+ public:
+  LambdaService(runtime::Executor& executor, runtime::CodeStore& code_store,
+                LambdaOptions options = LambdaOptions::FromEnvironment());
+  ~LambdaService() override;
+
+  std::string_view Name() const override { return "lambda"; }
+  void Register(OperationTable& table) override;
+  void Start(const ServiceEnv& env) override;
+  void Stop() override;
+  void Reset() override;
+
+  // Functions.
+  Result<Output> CreateFunction(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetFunction(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetFunctionConfiguration(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListFunctions(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateFunctionCode(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateFunctionConfiguration(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteFunction(RequestContext& ctx, ParamReader& in);
+
+  // Versions and aliases.
+  Result<Output> PublishVersion(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListVersionsByFunction(RequestContext& ctx, ParamReader& in);
+  Result<Output> CreateAlias(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetAlias(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateAlias(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteAlias(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListAliases(RequestContext& ctx, ParamReader& in);
+
+  // Invocation.
+  boost::asio::awaitable<Result<Output>> Invoke(RequestContext& ctx, ParamReader& in);
+  Result<Output> InvokeAsync(RequestContext& ctx, ParamReader& in);
+
+  // Resource policy.
+  Result<Output> AddPermission(RequestContext& ctx, ParamReader& in);
+  Result<Output> RemovePermission(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetPolicy(RequestContext& ctx, ParamReader& in);
+
+  // Concurrency and account.
+  Result<Output> PutFunctionConcurrency(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetFunctionConcurrency(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteFunctionConcurrency(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetAccountSettings(RequestContext& ctx, ParamReader& in);
+
+  // Tags.
+  Result<Output> TagResource(RequestContext& ctx, ParamReader& in);
+  Result<Output> UntagResource(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListTags(RequestContext& ctx, ParamReader& in);
+
+  // Layers.
+  Result<Output> PublishLayerVersion(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetLayerVersion(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetLayerVersionByArn(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListLayers(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListLayerVersions(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteLayerVersion(RequestContext& ctx, ParamReader& in);
+
+  // Function URL configs (configuration only; the edge serves the URLs).
+  Result<Output> CreateFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListFunctionUrlConfigs(RequestContext& ctx, ParamReader& in);
+
+  // For the edge's function-URL route: the URL config with this id, if any. Must be called on
+  // the service's strand (e.g. from code posted there); the function may be invoked through
+  // Invoke with FunctionName=function_name, Qualifier=qualifier.
+  std::optional<FunctionUrlTarget> FindFunctionUrl(const std::string& url_id);
+
+  // Events queued and not yet started (tests and diagnostics).
+  size_t queued_events() const { return events_.size(); }
+
+ private:
+  enum class QualifierUse { kAllowed, kLatestOnly };
+
+  // Resolves FunctionName (+ the Qualifier member when the operation has one) to the function
+  // and the version it names (an alias resolves to its primary version).
+  Result<Target> Resolve(const RequestContext& ctx, ParamReader& in,
+                         QualifierUse use = QualifierUse::kAllowed);
+  Result<Function> ResolveFunction(const RequestContext& ctx, ParamReader& in);
+  Result<Target> ResolveRef(const RequestContext& ctx, const std::string& function_name,
+                            const std::optional<std::string>& qualifier_param, QualifierUse use);
+
+  // Reads and checks the configuration members Create/UpdateFunctionConfiguration share.
+  std::optional<AwsError> ApplyConfiguration(ParamReader& in, FunctionVersion& v);
+  Result<CodeRef> ReadCode(const rapidjson::Value& code, const std::string& operation);
+  // Layer version ARNs (any account/region held here) → their stored packages, in order.
+  Result<std::vector<LayerRef>> ResolveLayers(const rapidjson::Value& arns);
+  FunctionVersion Publish(Function& function, const FunctionVersion& latest,
+                          const std::optional<std::string>& description);
+  void MarkUpdated(FunctionVersion& v);
+  void ScheduleSettle(const FunctionVersion& v);
+  void Settle(const Scope& scope, const std::string& name, const std::string& version);
+  void SettleNow(FunctionVersion& v);
+  runtime::FunctionConfig BuildRuntimeConfig(const Function& function,
+                                             const FunctionVersion& version) const;
+  std::string PickVersion(const Alias& alias);
+  std::string Now() const;
+  std::string CodeLocation(const RequestContext& ctx, const CodeRef& code) const;
+
+  Result<Output> FunctionOutput(const RequestContext& ctx, const Target& target, bool full);
+  Output PolicyOutput(const std::string& statements_json, const std::string& revision_id) const;
+  std::string TargetRevision(const Target& target) const;
+  void BumpRevision(Target& target);
+  std::string UrlOf(const RequestContext& ctx, const UrlConfig& config) const;
+
+  // Event invocations.
+  std::optional<AwsError> Enqueue(const RequestContext& ctx, const Target& target,
+                                  std::string payload);
+  void PumpEvents();
+  boost::asio::awaitable<void> DrainEvents();
+  boost::asio::awaitable<void> RunEvent(std::shared_ptr<AsyncEvent> event);
+
+  runtime::Executor& executor_;
+  runtime::CodeStore& code_store_;
+  LambdaOptions options_;
+  std::unique_ptr<LambdaStore> store_;
+  const Clock* clock_ = &SystemClock::Instance();
+  boost::asio::any_io_executor strand_;
+  bool stopping_ = false;
+  std::set<std::shared_ptr<boost::asio::steady_timer>> timers_;
+  std::deque<std::shared_ptr<AsyncEvent>> events_;
+  size_t event_workers_ = 0;
+  uint64_t generation_ = 0;  // bumped by Reset: queued work from before is dropped
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace nimbus::lambda
