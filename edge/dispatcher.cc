@@ -1,5 +1,6 @@
 #include "edge/dispatcher.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -66,14 +67,15 @@ std::string HealthName(std::string_view model) {
 
 void Dispatcher::Add(std::unique_ptr<Service> service) {
   std::string name(service->Name());
-  const auto* spec = protocol::SpecRegistry::Instance().Find(name);
-  if (spec == nullptr) {
+  // Checked against the routing index, not the full model: startup parses no model.
+  const auto* index = protocol::SpecRegistry::Instance().FindIndex(name);
+  if (index == nullptr) {
     throw std::logic_error("service " + name + " has no embedded model");
   }
   auto entry = std::make_unique<Entry>(std::move(service), asio::make_strand(ioc_));
   entry->service->Register(entry->table);
   for (const auto& [op, handler] : entry->table.handlers()) {
-    if (spec->FindOperation(op) == nullptr) {
+    if (!std::binary_search(index->operations.begin(), index->operations.end(), op)) {
       throw std::logic_error("service " + name + " registers " + op + ", not in its model");
     }
   }

@@ -351,6 +351,9 @@ SpecRegistry::SpecRegistry() {
         for (const auto& p : it->value["pathPrefixes"].GetArray()) {
           e.path_prefixes.emplace_back(p.GetString());
         }
+        for (const auto& op : it->value["operations"].GetArray()) {
+          e.operations.emplace_back(op.GetString());
+        }
         index_.push_back(std::move(e));
       }
       continue;

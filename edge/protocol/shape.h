@@ -136,6 +136,7 @@ struct ServiceIndexEntry {
   std::string target_prefix;
   bool query_compatible = false;
   std::vector<std::string> path_prefixes;
+  std::vector<std::string> operations;  // sorted operation names
 };
 
 // The embedded models. The index is parsed on first use; each full model on its first use

@@ -182,18 +182,22 @@ void LambdaService::Register(OperationTable& t) {
 }
 
 void LambdaService::Start(const ServiceEnv& env) {
-  store_ = std::make_unique<LambdaStore>(env.open_database("lambda"));
-  clock_ = env.clock;
-  strand_ = env.strand;
-  // A restart (PERSISTENCE=1) finds functions whose settle timer never fired: settle them now.
-  for (const auto& fn : store_->AllFunctions()) {
-    for (auto& v : store_->ListVersions(Scope{fn.account, fn.region}, fn.name)) {
-      if (v.state == "Pending" || v.last_update_status == "InProgress") {
-        SettleNow(v);
-        store_->PutVersion(v);
+  // The store opens on first use, so startup touches no database.
+  store_.Init([this, open = env.open_database] {
+    auto store = std::make_unique<LambdaStore>(open("lambda"));
+    // A restart (PERSISTENCE=1) finds functions whose settle timer never fired: settle them.
+    for (const auto& fn : store->AllFunctions()) {
+      for (auto& v : store->ListVersions(Scope{fn.account, fn.region}, fn.name)) {
+        if (v.state == "Pending" || v.last_update_status == "InProgress") {
+          SettleNow(v);
+          store->PutVersion(v);
+        }
       }
     }
-  }
+    return store;
+  });
+  clock_ = env.clock;
+  strand_ = env.strand;
 }
 
 void LambdaService::Stop() {

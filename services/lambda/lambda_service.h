@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "services/common/lazy.h"
 #include "services/common/service.h"
 #include "services/lambda/lambda_store.h"
 #include "services/lambda/runtime/executor.h"
@@ -169,7 +170,7 @@ class LambdaService final : public Service {
   runtime::Executor& executor_;
   runtime::CodeStore& code_store_;
   LambdaOptions options_;
-  std::unique_ptr<LambdaStore> store_;
+  Lazy<LambdaStore> store_;  // opened on first use
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   bool stopping_ = false;

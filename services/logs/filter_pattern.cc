@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
-#include <regex>
 #include <vector>
 
 #include <rapidjson/document.h>
@@ -216,7 +215,8 @@ class Lexer {
       return lit;
     }
     size_t start = pos_;
-    while (pos_ < s_.size() && !IsSpace(s_[pos_]) && stops.find(s_[pos_]) == std::string_view::npos) {
+    while (pos_ < s_.size() && !IsSpace(s_[pos_]) &&
+           stops.find(s_[pos_]) == std::string_view::npos) {
       ++pos_;
     }
     lit.text = std::string(s_.substr(start, pos_ - start));
@@ -264,12 +264,8 @@ struct Term {
   enum class Kind { kAll, kAny, kNone };
   Kind kind = Kind::kAll;
   std::string text;
-  std::shared_ptr<const std::regex> regex;
 
   bool Found(std::string_view message) const {
-    if (regex) {
-      return std::regex_search(message.begin(), message.end(), *regex);
-    }
     return message.find(text) != std::string_view::npos;
   }
 };
@@ -331,18 +327,11 @@ Result<std::shared_ptr<const FilterPattern::Node>> ParseTerms(std::string_view p
       }
       t.text = std::move(*q);
       i = lx.pos();
-    } else if (s[i] == '%') {
-      size_t end = s.find('%', i + 1);
-      if (end == std::string_view::npos || end == i + 1) {
-        return lx.Error("a %regex% term is not terminated");
-      }
-      t.text = std::string(s.substr(i + 1, end - i - 1));
-      try {
-        t.regex = std::make_shared<const std::regex>(t.text, std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        return lx.Error("invalid regular expression %" + t.text + "%");
-      }
-      i = end + 1;
+    } else if (s[i] == '%' && s.find('%', i + 1) != std::string_view::npos) {
+      // AWS's %regex% terms are not supported: std::regex recurses per input character (a
+      // long message could overflow the stack) and backtracks exponentially; answer clearly
+      // rather than match wrongly.
+      return lx.Error("regular expression terms (%...%) are not supported by Nimbus");
     } else {
       size_t start = i;
       while (i < s.size() && !IsSpace(s[i])) {
@@ -350,7 +339,7 @@ Result<std::shared_ptr<const FilterPattern::Node>> ParseTerms(std::string_view p
       }
       t.text = std::string(s.substr(start, i - start));
     }
-    if (t.text.empty() && !t.regex) {
+    if (t.text.empty()) {
       continue;  // "" matches everything: no constraint
     }
     terms.push_back(std::move(t));
@@ -628,7 +617,9 @@ class JsonNode final : public FilterPattern::Node {
 
   bool Match(std::string_view message) const override {
     rapidjson::Document doc;
-    doc.Parse(message.data(), message.size());
+    // Iterative: a deeply nested message must not exhaust the stack (the pool allocator's
+    // values are freed without recursion too).
+    doc.Parse<rapidjson::kParseIterativeFlag>(message.data(), message.size());
     if (doc.HasParseError() || !doc.IsObject()) {
       return false;
     }
@@ -704,12 +695,22 @@ class FieldsNode final : public FilterPattern::Node {
   bool Match(std::string_view message) const override {
     auto fields = SplitFields(message);
     std::map<std::string, std::string_view, std::less<>> bound;
-    return Align(fields, 0, 0, bound);
+    size_t budget = kMaxAlignSteps;
+    return Align(fields, 0, 0, bound, budget);
   }
 
  private:
+  // Several `...` make alignment combinatorial; a message that needs more steps than this to
+  // align does not match (it keeps one hostile pattern from holding the strand).
+  static constexpr size_t kMaxAlignSteps = 100000;
+
   bool Align(const std::vector<std::string_view>& fields, size_t spec, size_t field,
-             std::map<std::string, std::string_view, std::less<>>& bound) const {
+             std::map<std::string, std::string_view, std::less<>>& bound,
+             size_t& budget) const {
+    if (budget == 0) {
+      return false;
+    }
+    --budget;
     if (spec == specs_.size()) {
       if (field != fields.size()) {
         return false;
@@ -724,7 +725,7 @@ class FieldsNode final : public FilterPattern::Node {
     const FieldSpec& s = specs_[spec];
     if (s.ellipsis) {
       for (size_t k = field; k <= fields.size(); ++k) {
-        if (Align(fields, spec + 1, k, bound)) {
+        if (Align(fields, spec + 1, k, bound, budget)) {
           return true;
         }
       }
@@ -736,7 +737,7 @@ class FieldsNode final : public FilterPattern::Node {
     if (!s.name.empty()) {
       bound[s.name] = fields[field];
     }
-    return Align(fields, spec + 1, field + 1, bound);
+    return Align(fields, spec + 1, field + 1, bound, budget);
   }
 
   std::vector<FieldSpec> specs_;

@@ -11,8 +11,8 @@ namespace nimbus::logs {
 // A CloudWatch Logs filter pattern (FilterLogEvents' filterPattern), parsed once and matched
 // against many messages. Three forms, as AWS documents them:
 //  - terms: `ERROR`, `"quoted phrase"`; every plain term must occur (case-sensitive substring);
-//    `?a ?b` needs at least one of the `?` terms; `-term` / `-"phrase"` must not occur;
-//    `%regex%` matches a regular expression.
+//    `?a ?b` needs at least one of the `?` terms; `-term` / `-"phrase"` must not occur.
+//    (`%regex%` terms are refused: see filter_pattern.cc.)
 //  - JSON: `{ $.level = "ERROR" && ($.latency > 50 || $.user.id != 7) }`: selectors `$.a.b[0]`;
 //    `=` `!=` on strings (with `*` wildcards) and numbers, `<` `>` `<=` `>=`; `IS TRUE`,
 //    `IS FALSE`, `IS NULL`, `EXISTS`, `NOT EXISTS`; `&&`, `||`, parentheses. A message that is

@@ -43,12 +43,10 @@ inline AwsError TooManyTags(const std::string& arn) {
   return AwsError::Sender("TooManyTagsException",
                           "A resource can have no more than 50 tags: " + arn);
 }
-inline AwsError LimitExceeded(std::string message) {
-  return AwsError::Sender("LimitExceededException", std::move(message));
-}
 
 // AWS: PutLogEvents no longer returns DataAlreadyAcceptedException or
 // InvalidSequenceTokenException ("the sequence token is now ignored ... even if the sequence
-// token is not valid"), so Nimbus never raises them either.
+// token is not valid"), so Nimbus never raises them either. LimitExceededException guards
+// account quotas (a million log groups per region) that a local emulator does not enforce.
 
 }  // namespace nimbus::logs::errors

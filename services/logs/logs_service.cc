@@ -869,26 +869,10 @@ Result<Output> LogsService::GetLogEvents(RequestContext& ctx, ParamReader& in) {
   std::vector<LogEvent> events;
   if (forward) {
     Cut from = position ? MaxCut(lower, position->cut) : lower;
-    events = store_->StreamEvents(stream->id, from, upper, page);
-    int64_t bytes = 0;
-    for (size_t i = 0; i < events.size(); ++i) {
-      bytes += EventBytes(events[i]);
-      if (bytes > kMaxResponseBytes && i > 0) {
-        events.resize(i);
-        break;
-      }
-    }
+    events = store_->StreamEvents(stream->id, from, upper, page, kMaxResponseBytes);
   } else {
     Cut to = position ? MinCut(upper, position->cut) : upper;
-    events = store_->StreamEventsBackward(stream->id, lower, to, page);
-    int64_t bytes = 0;
-    for (size_t i = 0; i < events.size(); ++i) {
-      bytes += EventBytes(events[i]);
-      if (bytes > kMaxResponseBytes && i > 0) {
-        events.resize(i);
-        break;
-      }
-    }
+    events = store_->StreamEventsBackward(stream->id, lower, to, page, kMaxResponseBytes);
     std::reverse(events.begin(), events.end());
   }
   Out out;
@@ -1000,12 +984,13 @@ Result<Output> LogsService::FilterLogEvents(RequestContext& ctx, ParamReader& in
     }
     std::vector<LogEvent> batch;
     if (restricted && allowed.size() == 1) {
-      batch = store_->StreamEvents(allowed.begin()->first, cursor, upper, kScanBatch);
+      batch = store_->StreamEvents(allowed.begin()->first, cursor, upper, kScanBatch,
+                                   kMaxResponseBytes);
       for (auto& e : batch) {
         e.stream_name = allowed.begin()->second;
       }
     } else {
-      batch = store_->GroupEvents(group->id, cursor, upper, kScanBatch);
+      batch = store_->GroupEvents(group->id, cursor, upper, kScanBatch, kMaxResponseBytes);
     }
     for (const auto& e : batch) {
       if (restricted && !allowed.contains(e.stream_id)) {
@@ -1029,7 +1014,8 @@ Result<Output> LogsService::FilterLogEvents(RequestContext& ctx, ParamReader& in
       out.SetStr(v, "eventId", EventId(e));
       list.PushBack(std::move(v), out.a());
     }
-    if (static_cast<int64_t>(batch.size()) < kScanBatch) {
+    // A batch may stop short at the byte cap, so only an empty one marks the end.
+    if (batch.empty()) {
       done = true;
     } else {
       cursor = Cut::After(batch.back());

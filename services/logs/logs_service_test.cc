@@ -19,7 +19,9 @@ constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 
 // (Built with append: GCC 12 warns falsely on `"literal" + std::to_string(...)`.)
-std::string Name(const char* prefix, int i) { return std::string(prefix).append(std::to_string(i)); }
+std::string Name(const char* prefix, int i) {
+  return std::string(prefix).append(std::to_string(i));
+}
 
 std::string Q(const std::string& s) {
   rapidjson::StringBuffer sb;
@@ -38,7 +40,8 @@ class LogsServiceTest : public testing::ServiceTestBase {
     Ok("CreateLogGroup", R"({"logGroupName":)" + Q(name) + extra + "}");
   }
   void Stream(const std::string& group, const std::string& name) {
-    Ok("CreateLogStream", R"({"logGroupName":)" + Q(group) + R"(,"logStreamName":)" + Q(name) + "}");
+    Ok("CreateLogStream",
+       R"({"logGroupName":)" + Q(group) + R"(,"logStreamName":)" + Q(name) + "}");
   }
   // events: {timestamp, message}
   rapidjson::Document Put(const std::string& group, const std::string& stream,
@@ -299,7 +302,8 @@ TEST_F(LogsServiceTest, GetLogEventsDefaultsToTheNewestPage) {
   EXPECT_EQ(Messages(tail), (std::vector<std::string>{"m7", "m8", "m9"}));
   EXPECT_EQ(tail["events"][0]["ingestionTime"].GetInt64(), Now());
   auto head =
-      Ok("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","limit":3,"startFromHead":true})");
+      Ok("GetLogEvents",
+         R"({"logGroupName":"g","logStreamName":"s","limit":3,"startFromHead":true})");
   EXPECT_EQ(Messages(head), (std::vector<std::string>{"m0", "m1", "m2"}));
   std::string f = head["nextForwardToken"].GetString();
   std::string b = head["nextBackwardToken"].GetString();
@@ -326,7 +330,8 @@ TEST_F(LogsServiceTest, GetLogEventsPagesForwardUntilTheTokenRepeats) {
   int calls = 0;
   while (calls < 20) {
     ++calls;
-    std::string params = R"({"logGroupName":"g","logStreamName":"s","limit":4,"startFromHead":true)" +
+    std::string params =
+        R"({"logGroupName":"g","logStreamName":"s","limit":4,"startFromHead":true)" +
                          (token.empty() ? "" : R"(,"nextToken":)" + Q(token)) + "}";
     auto out = Ok("GetLogEvents", params);
     for (auto& m : Messages(out)) {
@@ -382,6 +387,32 @@ TEST_F(LogsServiceTest, GetLogEventsPagesBackward) {
             "ResourceNotFoundException");
 }
 
+TEST_F(LogsServiceTest, ResponsesStopAtOneMegabyte) {
+  Group("g");
+  Stream("g", "s");
+  std::string big(400 * 1024, 'x');
+  Put("g", "s", {{Now(), big + "1"}, {Now(), big + "2"}});
+  Put("g", "s", {{Now(), big + "3"}});
+  auto head =
+      Ok("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","startFromHead":true})");
+  ASSERT_EQ(head["events"].Size(), 2u);
+  auto rest = Ok("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","nextToken":)" +
+                                     Q(head["nextForwardToken"].GetString()) + "}");
+  ASSERT_EQ(rest["events"].Size(), 1u);
+  EXPECT_EQ(rest["events"][0]["message"].GetString(), big + "3");
+  auto newest = Ok("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s"})");
+  ASSERT_EQ(newest["events"].Size(), 2u);
+  EXPECT_EQ(newest["events"][1]["message"].GetString(), big + "3");
+
+  auto first = Ok("FilterLogEvents", R"({"logGroupName":"g"})");
+  ASSERT_EQ(first["events"].Size(), 2u);
+  ASSERT_TRUE(first.HasMember("nextToken"));
+  auto second = Ok("FilterLogEvents", R"({"logGroupName":"g","nextToken":)" +
+                                          Q(first["nextToken"].GetString()) + "}");
+  ASSERT_EQ(second["events"].Size(), 1u);
+  EXPECT_FALSE(second.HasMember("nextToken"));
+}
+
 // ---- FilterLogEvents -------------------------------------------------------------------------
 
 TEST_F(LogsServiceTest, FilterLogEventsInterleavesStreamsAndPages) {
@@ -406,7 +437,8 @@ TEST_F(LogsServiceTest, FilterLogEventsInterleavesStreamsAndPages) {
   int pages = 0;
   do {
     auto out = Ok("FilterLogEvents",
-                  R"({"logGroupName":"g","logStreamNames":["a","b"],"filterPattern":"ERROR","limit":2)" +
+                  R"({"logGroupName":"g","logStreamNames":["a","b"],)"
+                  R"("filterPattern":"ERROR","limit":2)" +
                       (token.empty() ? "" : R"(,"nextToken":)" + Q(token)) + "}");
     for (auto& m : Messages(out)) {
       seen.push_back(m);
@@ -441,7 +473,8 @@ TEST_F(LogsServiceTest, FilterLogEventsJsonPattern) {
                  {Now(), R"({"level":"INFO","latency":500})"},
                  {Now(), "ERROR plain text"}});
   auto out = Ok("FilterLogEvents",
-                R"({"logGroupName":"g","filterPattern":"{ $.level = \"ERROR\" || $.latency > 100 }"})");
+                R"({"logGroupName":"g",)"
+                R"("filterPattern":"{ $.level = \"ERROR\" || $.latency > 100 }"})");
   EXPECT_EQ(out["events"].Size(), 2u);
 }
 

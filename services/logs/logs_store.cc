@@ -47,6 +47,8 @@ CREATE INDEX logs_events_stream ON logs_events(stream_id, timestamp, id);
 CREATE INDEX logs_events_group ON logs_events(group_id, timestamp, id);
 )sql"};
 
+constexpr int64_t kEventOverheadBytes = 26;
+
 constexpr char kGroupColumns[] =
     "id, account, region, name, created_ms, retention_days, kms_key_id, log_group_class, tags, "
     "stored_bytes";
@@ -118,9 +120,17 @@ LogStream ReadStream(storage::Statement& st) {
   return s;
 }
 
-std::vector<LogEvent> ReadEvents(storage::Statement& st, bool with_stream_name) {
+// Reads rows until the statement ends or the messages (+26 bytes each) would pass
+// `max_bytes`; the first row is always taken.
+std::vector<LogEvent> ReadEvents(storage::Statement& st, bool with_stream_name,
+                                 int64_t max_bytes) {
   std::vector<LogEvent> out;
+  int64_t bytes = 0;
   while (st.Step()) {
+    bytes += st.Int(5 + with_stream_name) + kEventOverheadBytes;
+    if (bytes > max_bytes && !out.empty()) {
+      break;
+    }
     LogEvent e;
     e.id = st.Int(0);
     e.stream_id = st.Int(1);
@@ -262,7 +272,8 @@ void LogsStore::DeleteStream(const LogStream& s) {
 std::vector<LogStream> LogsStore::ListStreams(int64_t group_id, const StreamListing& l) {
   // The cursor compares as a row value in the listing's order; an absent cursor starts at the
   // first row (the empty name sorts before every name, and -1 before every event time).
-  std::string sql = std::string("SELECT ") + kStreamColumns + " FROM logs_streams WHERE group_id = ?1";
+  std::string sql =
+      std::string("SELECT ") + kStreamColumns + " FROM logs_streams WHERE group_id = ?1";
   const char* cmp = l.descending ? "<" : ">";
   const char* dir = l.descending ? " DESC" : "";
   if (l.by_last_event) {
@@ -352,37 +363,41 @@ int64_t LogsStore::AppendEvents(int64_t group_id, int64_t stream_id,
 }
 
 std::vector<LogEvent> LogsStore::StreamEvents(int64_t stream_id, Cut lower, Cut upper,
-                                              int64_t limit) {
+                                              int64_t limit, int64_t max_bytes) {
   auto& st = db_->Prepare(
-      "SELECT id, stream_id, timestamp, ingestion_ms, message FROM logs_events "
+      "SELECT id, stream_id, timestamp, ingestion_ms, message, length(CAST(message AS BLOB)) "
+      "FROM logs_events "
       "WHERE stream_id = ?1 AND (timestamp, id) >= (?2, ?3) AND (timestamp, id) < (?4, ?5) "
       "ORDER BY timestamp, id LIMIT ?6");
   st.Bind(1, stream_id).Bind(2, lower.timestamp).Bind(3, lower.id).Bind(4, upper.timestamp);
   st.Bind(5, upper.id).Bind(6, limit);
-  return ReadEvents(st, false);
+  return ReadEvents(st, false, max_bytes);
 }
 
 std::vector<LogEvent> LogsStore::StreamEventsBackward(int64_t stream_id, Cut lower, Cut upper,
-                                                      int64_t limit) {
+                                                      int64_t limit, int64_t max_bytes) {
   auto& st = db_->Prepare(
-      "SELECT id, stream_id, timestamp, ingestion_ms, message FROM logs_events "
+      "SELECT id, stream_id, timestamp, ingestion_ms, message, length(CAST(message AS BLOB)) "
+      "FROM logs_events "
       "WHERE stream_id = ?1 AND (timestamp, id) >= (?2, ?3) AND (timestamp, id) < (?4, ?5) "
       "ORDER BY timestamp DESC, id DESC LIMIT ?6");
   st.Bind(1, stream_id).Bind(2, lower.timestamp).Bind(3, lower.id).Bind(4, upper.timestamp);
   st.Bind(5, upper.id).Bind(6, limit);
-  return ReadEvents(st, false);
+  return ReadEvents(st, false, max_bytes);
 }
 
 std::vector<LogEvent> LogsStore::GroupEvents(int64_t group_id, Cut lower, Cut upper,
-                                             int64_t limit) {
+                                             int64_t limit, int64_t max_bytes) {
   auto& st = db_->Prepare(
-      "SELECT e.id, e.stream_id, e.timestamp, e.ingestion_ms, e.message, s.name "
+      "SELECT e.id, e.stream_id, e.timestamp, e.ingestion_ms, e.message, s.name, "
+      "length(CAST(e.message AS BLOB)) "
       "FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id "
-      "WHERE e.group_id = ?1 AND (e.timestamp, e.id) >= (?2, ?3) AND (e.timestamp, e.id) < (?4, ?5) "
+      "WHERE e.group_id = ?1 AND (e.timestamp, e.id) >= (?2, ?3) "
+      "AND (e.timestamp, e.id) < (?4, ?5) "
       "ORDER BY e.timestamp, e.id LIMIT ?6");
   st.Bind(1, group_id).Bind(2, lower.timestamp).Bind(3, lower.id).Bind(4, upper.timestamp);
   st.Bind(5, upper.id).Bind(6, limit);
-  return ReadEvents(st, true);
+  return ReadEvents(st, true, max_bytes);
 }
 
 int64_t LogsStore::PurgeEvents(int64_t group_id, int64_t before_ms) {

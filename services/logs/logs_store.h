@@ -64,13 +64,16 @@ class LogsStore {
   int64_t AppendEvents(int64_t group_id, int64_t stream_id, const std::vector<InputEvent>& events,
                        int64_t ingestion_ms);
 
-  // Events of one stream with lower <= (timestamp, id) < upper, ascending, at most `limit`.
-  std::vector<LogEvent> StreamEvents(int64_t stream_id, Cut lower, Cut upper, int64_t limit);
-  // The same range read from the top: the last `limit` events, returned descending.
+  // Events of one stream with lower <= (timestamp, id) < upper, ascending, at most `limit`
+  // events and (after the first) at most `max_bytes` of messages plus 26 bytes per event.
+  std::vector<LogEvent> StreamEvents(int64_t stream_id, Cut lower, Cut upper, int64_t limit,
+                                     int64_t max_bytes);
+  // The same range read from the top: the last events, returned descending.
   std::vector<LogEvent> StreamEventsBackward(int64_t stream_id, Cut lower, Cut upper,
-                                             int64_t limit);
+                                             int64_t limit, int64_t max_bytes);
   // Events of a whole group (all streams interleaved), ascending, with stream names.
-  std::vector<LogEvent> GroupEvents(int64_t group_id, Cut lower, Cut upper, int64_t limit);
+  std::vector<LogEvent> GroupEvents(int64_t group_id, Cut lower, Cut upper, int64_t limit,
+                                    int64_t max_bytes);
 
   // Deletes the group's events with timestamp < `before_ms` (retention). Returns how many.
   int64_t PurgeEvents(int64_t group_id, int64_t before_ms);

@@ -394,7 +394,7 @@ void SqsService::Register(OperationTable& t) {
 }
 
 void SqsService::Start(const ServiceEnv& env) {
-  store_ = std::make_unique<SqsStore>(env.open_database("sqs"));
+  store_.Init([open = env.open_database] { return std::make_unique<SqsStore>(open("sqs")); });
   clock_ = env.clock;
   strand_ = env.strand;
 }

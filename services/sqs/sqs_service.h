@@ -8,6 +8,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "services/common/lazy.h"
 #include "services/common/service.h"
 #include "services/sqs/queue_url.h"
 #include "services/sqs/sqs_store.h"
@@ -77,7 +78,7 @@ class SqsService final : public Service {
   int64_t NowMs() const { return clock_->NowMillis(); }
 
   QueueUrlConfig urls_;
-  std::unique_ptr<SqsStore> store_;
+  Lazy<SqsStore> store_;  // opened on first use
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   bool stopping_ = false;

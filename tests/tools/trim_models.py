@@ -140,6 +140,7 @@ def routing_index(model):
         "signingName": meta.get("signingName") or meta["endpointPrefix"],
         "queryCompatible": "queryXmlNamespace" in meta,
         "pathPrefixes": prefixes,
+        "operations": sorted(model["operations"]),
     }
 
 

@@ -146,10 +146,7 @@ std::optional<AwsError> Extract(const std::string& zip_bytes, const fs::path& de
 
 }  // namespace
 
-CodeStore::CodeStore(std::string root) : root_(std::move(root)) {
-  fs::create_directories(fs::path(root_) / "zips");
-  fs::create_directories(fs::path(root_) / "unpacked");
-}
+CodeStore::CodeStore(std::string root) : root_(std::move(root)) {}
 
 Result<StoredCode> CodeStore::Put(const std::string& zip_bytes) {
   if (static_cast<int64_t>(zip_bytes.size()) > kMaxZipBytes) {
@@ -166,6 +163,8 @@ Result<StoredCode> CodeStore::Put(const std::string& zip_bytes) {
   if (fs::exists(dir)) {
     return code;  // content-addressed: already unpacked
   }
+  // Folders are made on first use: startup touches no disk.
+  fs::create_directories(fs::path(root_) / "zips");
   fs::path staging = fs::path(root_) / "unpacked" / (hex + ".tmp-" + RandomHex(8));
   fs::create_directories(staging);
   if (auto err = Extract(zip_bytes, staging)) {

@@ -122,12 +122,20 @@ EnvironmentPool::EnvironmentPool(asio::io_context& ioc, ExecutorOptions options)
       options_(std::move(options)),
       interpreters_(options_.work_dir + "/bootstrap"),
       sigchld_(strand_, SIGCHLD) {
+  WaitChildren();
+}
+
+void EnvironmentPool::WriteBootstraps() {
+  // On the first spawn rather than at startup: startup touches no disk.
+  if (bootstraps_written_) {
+    return;
+  }
   fs::create_directories(options_.work_dir + "/bootstrap");
   for (const auto& [name, content] : EmbeddedBootstraps()) {
     std::ofstream(options_.work_dir + "/bootstrap/" + std::string(name), std::ios::trunc)
         << content;
   }
-  WaitChildren();
+  bootstraps_written_ = true;
 }
 
 EnvironmentPool::~EnvironmentPool() { Shutdown(); }
@@ -226,6 +234,7 @@ std::vector<std::string> EnvironmentPool::BuildEnvironment(const Environment& en
 }
 
 Result<std::shared_ptr<Environment>> EnvironmentPool::Spawn(const FunctionConfig& function) {
+  WriteBootstraps();
   auto env = std::make_shared<Environment>(strand_, function);
   env->key = function.function_arn + ":" + function.version;
   env->log_stream = LogStreamName(function.version);

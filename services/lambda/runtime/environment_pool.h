@@ -106,6 +106,7 @@ class EnvironmentPool {
   void HandleLogBytes(Environment& env, std::string_view bytes);
   void EmitLine(Environment& env, std::string line);
   void WaitChildren();
+  void WriteBootstraps();
 
   boost::asio::io_context& ioc_;
   Strand strand_;
@@ -115,6 +116,7 @@ class EnvironmentPool {
   std::map<std::string, std::vector<std::shared_ptr<Environment>>> pools_;
   std::map<pid_t, std::shared_ptr<Environment>> by_pid_;
   bool shut_down_ = false;
+  bool bootstraps_written_ = false;
 };
 
 }  // namespace nimbus::lambda::runtime
