@@ -16,6 +16,7 @@
 #include "edge/dispatcher.h"
 #include "edge/gateway.h"
 #include "edge/server.h"
+#include "services/lambda/function_url/function_url_data_plane.h"
 #include "services/lambda/lambda_service.h"
 #include "services/lambda/runtime/local_executor.h"
 #include "services/logs/lambda_log_sink.h"
@@ -31,13 +32,17 @@ namespace {
 
 // Every service the process serves, listed explicitly (no static self-registration: the
 // linker drops it from static libraries).
-void RegisterServices(edge::Dispatcher& dispatcher, lambda::runtime::Executor& executor,
-                      lambda::runtime::CodeStore& code_store,
-                      std::unique_ptr<logs::LogsService> logs_service) {
+lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
+                                        lambda::runtime::Executor& executor,
+                                        lambda::runtime::CodeStore& code_store,
+                                        std::unique_ptr<logs::LogsService> logs_service) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>());
-  dispatcher.Add(std::make_unique<lambda::LambdaService>(executor, code_store));
+  auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
+  lambda::LambdaService* lambda = lambda_service.get();
+  dispatcher.Add(std::move(lambda_service));
   dispatcher.Add(std::move(logs_service));
+  return lambda;
 }
 
 // Lambda's files: code packages and the executor's scratch space. Kept under DATA_DIR with
@@ -114,6 +119,8 @@ int RunServer() {
   std::optional<lambda::runtime::LocalExecutor> executor;
   edge::Dispatcher dispatcher(ioc);
   edge::Gateway gateway(config, dispatcher);
+  std::optional<lambda::FunctionUrlDataPlane> function_urls;
+  std::optional<lambda::CodeDownloadDataPlane> code_downloads;
   edge::Server server(ioc, config, gateway);
   try {
     // Listen first: the executor hands functions the bound port (GATEWAY_LISTEN may ask for 0).
@@ -123,8 +130,14 @@ int RunServer() {
         lambda_dirs.root + "/work", EndpointUrl(endpoints.front()));
     executor_options.log_sink = &lambda_log_sink;
     executor.emplace(ioc, std::move(executor_options));
-    RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
+    lambda::LambdaService* lambda =
+        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
     dispatcher.StartAll(MakeEnv(config));
+    // Data planes on the edge port, consulted before the AWS APIs.
+    function_urls.emplace(*lambda, dispatcher.StrandOf("lambda"), dispatcher);
+    code_downloads.emplace(*code_store);
+    gateway.AddDataPlane(&*function_urls);
+    gateway.AddDataPlane(&*code_downloads);
     for (const auto& endpoint : endpoints) {
       std::printf("Listening on %s:%u\n", endpoint.address().to_string().c_str(),
                   endpoint.port());

@@ -145,6 +145,11 @@ asio::awaitable<void> Dispatcher::ResetAll() {
   }
 }
 
+asio::any_io_executor Dispatcher::StrandOf(std::string_view service) {
+  Entry* entry = Find(service);
+  return entry ? asio::any_io_executor(entry->strand) : asio::any_io_executor();
+}
+
 std::map<std::string, std::string> Dispatcher::Statuses() const {
   std::map<std::string, std::string> out;
   for (const auto& e : protocol::SpecRegistry::Instance().Index()) {

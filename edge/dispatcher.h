@@ -40,6 +40,9 @@ class Dispatcher final : public ServiceClient {
   // Clears every service's state, each on its own strand.
   boost::asio::awaitable<void> ResetAll();
 
+  // The strand a service's handlers run on (data planes reach service state through it).
+  boost::asio::any_io_executor StrandOf(std::string_view service);
+
   // Health: "running" once the service has served a request, else "available".
   std::map<std::string, std::string> Statuses() const;
 

@@ -55,22 +55,35 @@ void QueueUrlFromPath(const RouteTarget& target, const HttpRequest& request,
 asio::awaitable<HttpResponse> Gateway::Handle(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   std::string request_id = NewUuid();
-  RouteTarget target = Route(request);
+  DataPlane* plane = nullptr;
+  for (auto* candidate : data_planes_) {
+    if (candidate->Matches(request)) {
+      plane = candidate;
+      break;
+    }
+  }
   Outcome outcome;
-  switch (target.kind) {
-    case RouteTarget::Kind::kInternal:
-      outcome.response = co_await HandleInternal(request);
-      outcome.service = "nimbus";
-      outcome.operation = request.path;
-      break;
-    case RouteTarget::Kind::kAws:
-      outcome = co_await HandleAws(target, request, request_id);
-      break;
-    case RouteTarget::Kind::kNone:
-      outcome.response = UnknownOperation(request);
-      outcome.service = "-";
-      outcome.operation = "-";
-      break;
+  if (plane != nullptr) {
+    outcome.response = co_await plane->Handle(request, request_id);
+    outcome.service = std::string(plane->Name());
+    outcome.operation = request.method;
+  } else {
+    RouteTarget target = Route(request);
+    switch (target.kind) {
+      case RouteTarget::Kind::kInternal:
+        outcome.response = co_await HandleInternal(request);
+        outcome.service = "nimbus";
+        outcome.operation = request.path;
+        break;
+      case RouteTarget::Kind::kAws:
+        outcome = co_await HandleAws(target, request, request_id);
+        break;
+      case RouteTarget::Kind::kNone:
+        outcome.response = UnknownOperation(request);
+        outcome.service = "-";
+        outcome.operation = "-";
+        break;
+    }
   }
   outcome.response.SetHeader("x-amzn-RequestId", request_id);
   if (config_.debug) {

@@ -2,7 +2,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <vector>
+
 #include "edge/config.h"
+#include "edge/data_plane.h"
 #include "edge/dispatcher.h"
 #include "edge/protocol/codec.h"
 
@@ -16,6 +19,9 @@ class Gateway {
       : config_(config), dispatcher_(dispatcher) {}
 
   boost::asio::awaitable<protocol::HttpResponse> Handle(protocol::HttpRequest& request);
+
+  // Registers a data plane (not owned; it outlives the gateway). Call before serving.
+  void AddDataPlane(DataPlane* plane) { data_planes_.push_back(plane); }
 
  private:
   struct Outcome {
@@ -31,6 +37,7 @@ class Gateway {
 
   const Config& config_;
   Dispatcher& dispatcher_;
+  std::vector<DataPlane*> data_planes_;
 };
 
 }  // namespace nimbus::edge
