@@ -5,7 +5,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include <boost/asio/post.hpp>
 
@@ -352,7 +354,7 @@ void LogsService::Register(OperationTable& t) {
 }
 
 void LogsService::Start(const ServiceEnv& env) {
-  store_ = std::make_unique<LogsStore>(env.open_database("logs"));
+  store_.Init([open = env.open_database] { return std::make_unique<LogsStore>(open("logs")); });
   clock_ = env.clock;
   strand_ = env.strand;
   port_->strand_ = env.strand;
@@ -386,7 +388,7 @@ void LogsService::Enqueue(IngestLine line) {
 
 void LogsService::FlushIngest() {
   flush_posted_ = false;
-  if (pending_.empty() || store_ == nullptr) {
+  if (pending_.empty()) {
     return;
   }
   std::vector<IngestLine> lines;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/lazy.h"
 #include "services/common/scope.h"
 #include "services/common/service.h"
 #include "services/logs/logs_store.h"
@@ -89,7 +90,7 @@ class LogsService final : public Service {
   void FlushIngest();
   int64_t NowMs() const { return clock_->NowMillis(); }
 
-  std::unique_ptr<LogsStore> store_;
+  Lazy<LogsStore> store_;  // opened on first use
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   std::shared_ptr<IngestPort> port_;
