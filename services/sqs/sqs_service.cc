@@ -1347,32 +1347,9 @@ Result<Output> SqsService::DeleteMessage(RequestContext& ctx, ParamReader& in) {
 }
 
 Result<Output> SqsService::DeleteMessageBatch(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
-  }
-  const Value* entries = in.Value("Entries");
-  if (auto err = CheckBatch(entries)) {
-    return *err;
-  }
-  Out out;
-  Value ok(rapidjson::kArrayType);
-  Value failed(rapidjson::kArrayType);
-  storage::Database::Transaction tx(store_->db());
-  for (const auto& e : entries->GetArray()) {
-    std::string id = EntryString(e, "Id");
-    if (auto err = DeleteByHandle(*q, EntryString(e, "ReceiptHandle"))) {
-      AddFailure(out, failed, id, *err);
-      continue;
-    }
-    Value v(rapidjson::kObjectType);
-    out.Set(v, "Id", out.Str(id));
-    ok.PushBack(std::move(v), out.a());
-  }
-  tx.Commit();
-  out.Set("Successful", std::move(ok));
-  out.Set("Failed", std::move(failed));
-  return out.Take();
+  return RunEntryBatch(ctx, in, [this](const Queue& q, const Value& e) {
+    return DeleteByHandle(q, EntryString(e, "ReceiptHandle"));
+  });
 }
 
 std::optional<AwsError> SqsService::ChangeVisibilityByHandle(const Queue& q,
@@ -1430,6 +1407,18 @@ Result<Output> SqsService::ChangeMessageVisibility(RequestContext& ctx, ParamRea
 }
 
 Result<Output> SqsService::ChangeMessageVisibilityBatch(RequestContext& ctx, ParamReader& in) {
+  return RunEntryBatch(ctx, in, [this](const Queue& q, const Value& e) {
+    int64_t timeout = 0;
+    if (auto t = e.FindMember("VisibilityTimeout"); t != e.MemberEnd() && t->value.IsInt64()) {
+      timeout = t->value.GetInt64();
+    }
+    return ChangeVisibilityByHandle(q, EntryString(e, "ReceiptHandle"), timeout);
+  });
+}
+
+Result<Output> SqsService::RunEntryBatch(
+    RequestContext& ctx, ParamReader& in,
+    const std::function<std::optional<AwsError>(const Queue&, const Value&)>& apply) {
   auto q = ResolveQueue(ctx, in.String("QueueUrl"));
   if (!q) {
     return q.error();
@@ -1438,17 +1427,14 @@ Result<Output> SqsService::ChangeMessageVisibilityBatch(RequestContext& ctx, Par
   if (auto err = CheckBatch(entries)) {
     return *err;
   }
+  // AWS: each entry succeeds or fails on its own; the call itself answers 200.
   Out out;
   Value ok(rapidjson::kArrayType);
   Value failed(rapidjson::kArrayType);
   storage::Database::Transaction tx(store_->db());
   for (const auto& e : entries->GetArray()) {
     std::string id = EntryString(e, "Id");
-    int64_t timeout = 0;
-    if (auto t = e.FindMember("VisibilityTimeout"); t != e.MemberEnd() && t->value.IsInt64()) {
-      timeout = t->value.GetInt64();
-    }
-    if (auto err = ChangeVisibilityByHandle(*q, EntryString(e, "ReceiptHandle"), timeout)) {
+    if (auto err = apply(*q, e)) {
       AddFailure(out, failed, id, *err);
       continue;
     }

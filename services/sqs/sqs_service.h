@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,6 +72,11 @@ class SqsService final : public Service {
   std::optional<AwsError> DeleteByHandle(const Queue& queue, const std::string& handle);
   std::optional<AwsError> ChangeVisibilityByHandle(const Queue& queue, const std::string& handle,
                                                    int64_t timeout);
+  // DeleteMessageBatch / ChangeMessageVisibilityBatch: checks the batch, applies `apply` to
+  // each entry in one transaction, and reports Successful/Failed entries.
+  Result<Output> RunEntryBatch(
+      RequestContext& ctx, ParamReader& in,
+      const std::function<std::optional<AwsError>(const Queue&, const rapidjson::Value&)>& apply);
   std::optional<AwsError> CheckRedriveTarget(const RequestContext& ctx, const Queue& queue);
   void ExpireOld(const Queue& queue);
   void Notify(int64_t queue_id);
