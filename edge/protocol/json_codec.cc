@@ -81,6 +81,10 @@ HttpResponse JsonCodec::EncodeError(const ServiceSpec& spec, const AwsError& err
   w.String(error.code.c_str(), static_cast<rapidjson::SizeType>(error.code.size()));
   w.Key("message");
   w.String(error.message.c_str(), static_cast<rapidjson::SizeType>(error.message.size()));
+  for (const auto& [key, value] : error.fields) {
+    w.Key(key.c_str());
+    w.String(value.c_str());
+  }
   w.EndObject();
   res.body.assign(sb.GetString(), sb.GetSize());
   return res;

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
@@ -19,12 +21,15 @@ struct AwsError {
   std::string message;
   uint16_t http_status = 400;
   Fault fault = Fault::kSender;
+  // Extra members of the modeled error shape (e.g. Lambda's "Reason"), written into JSON error
+  // bodies as strings.
+  std::vector<std::pair<std::string, std::string>> fields;
 
   static AwsError Sender(std::string code, std::string message, uint16_t status = 400) {
-    return AwsError{std::move(code), std::move(message), status, Fault::kSender};
+    return AwsError{std::move(code), std::move(message), status, Fault::kSender, {}};
   }
   static AwsError Receiver(std::string code, std::string message, uint16_t status = 500) {
-    return AwsError{std::move(code), std::move(message), status, Fault::kReceiver};
+    return AwsError{std::move(code), std::move(message), status, Fault::kReceiver, {}};
   }
 };
 

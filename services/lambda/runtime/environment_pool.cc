@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -222,6 +223,9 @@ std::vector<std::string> EnvironmentPool::BuildEnvironment(const Environment& en
     vars["NODE_PATH"] = node_path;
   }
   vars["PYTHONUNBUFFERED"] = "1";
+  // AWS's /var/task is read-only: keep bytecode out of the function's folder (hot reload
+  // folders stay clean and a new environment never reads a stale .pyc).
+  vars["PYTHONPYCACHEPREFIX"] = (tmp / "pycache").string();
   for (const auto& [k, v] : f.environment) {  // the function's own variables win
     vars[k] = v;
   }
@@ -318,6 +322,23 @@ Result<std::shared_ptr<Environment>> EnvironmentPool::Spawn(const FunctionConfig
   return env;
 }
 
+bool EnvironmentPool::HasFinishing(const FunctionConfig& function) const {
+  auto it = pools_.find(function.function_arn + ":" + function.version);
+  if (it == pools_.end()) {
+    return false;
+  }
+  bool finishing = false;
+  for (const auto& env : it->second) {
+    if (env->state == Environment::State::kIdle && !env->retired &&
+        env->config.revision_id == function.revision_id) {
+      return false;  // one is free already
+    }
+    finishing = finishing || (env->state == Environment::State::kFinishing && !env->retired &&
+                              env->config.revision_id == function.revision_id);
+  }
+  return finishing;
+}
+
 Result<std::shared_ptr<Environment>> EnvironmentPool::Acquire(const FunctionConfig& function) {
   auto& pool = pools_[function.function_arn + ":" + function.version];
   // An update applies to the next invocation: environments of another revision retire.
@@ -348,11 +369,14 @@ Result<std::shared_ptr<Environment>> EnvironmentPool::Acquire(const FunctionConf
       }
       for (const auto& env : envs) {
         busy += env->state == Environment::State::kBusy ||
-                env->state == Environment::State::kStarting;
+                env->state == Environment::State::kStarting ||
+                env->state == Environment::State::kFinishing;
       }
     }
     if (busy >= *function.reserved_concurrency) {
-      return AwsError::Sender("TooManyRequestsException", "Rate Exceeded.", 429);
+      AwsError throttled = AwsError::Sender("TooManyRequestsException", "Rate Exceeded.", 429);
+      throttled.fields = {{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}};
+      return throttled;
     }
   }
   return Spawn(function);
@@ -362,6 +386,12 @@ asio::awaitable<Result<InvokeResult>> EnvironmentPool::Invoke(FunctionConfig fun
                                                               InvokeRequest request) {
   if (shut_down_) {
     co_return AwsError::Receiver("ServiceException", "Nimbus is shutting down");
+  }
+  // An environment that has answered but not yet asked for its next event is about to be free:
+  // wait for it briefly rather than cold-starting another (AWS reuses it).
+  for (int i = 0; i < 50 && HasFinishing(function); ++i) {
+    asio::steady_timer pause(strand_, std::chrono::milliseconds(2));
+    co_await pause.async_wait(kUseTuple);
   }
   auto acquired = Acquire(function);
   if (!acquired) {
@@ -375,7 +405,10 @@ asio::awaitable<Result<InvokeResult>> EnvironmentPool::Invoke(FunctionConfig fun
     r.payload = ErrorJson("Runtime.InvalidEntrypoint",
                           "RequestId: " + request.request_id + " Error: " + acquired.error().message);
     r.log_tail = "START RequestId: " + request.request_id + " Version: " + function.version +
-                 "\n" + r.payload + "\nEND RequestId: " + request.request_id + "\n";
+                 "\n" + r.payload + "\nEND RequestId: " + request.request_id +
+                 "\nREPORT RequestId: " + request.request_id +
+                 "\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: " +
+                 std::to_string(function.memory_mb) + " MB\tMax Memory Used: 1 MB\t\n";
     co_return r;
   }
   std::shared_ptr<Environment> env = *acquired;
@@ -438,6 +471,7 @@ void EnvironmentPool::Deliver(Environment& env) {
   inv.started = SteadyClock::now();
   inv.deadline = inv.started + std::chrono::seconds(env.config.timeout_seconds);
   env.state = Environment::State::kBusy;
+  inv.log_open = true;
   EmitLine(env, "START RequestId: " + inv.request.request_id + " Version: " + env.config.version);
   inv.signal.cancel();  // the waiting Invoke re-arms with the invocation's own deadline
 }
@@ -461,7 +495,9 @@ void EnvironmentPool::Complete(Environment& env, std::string payload, bool error
                         "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %lld ms\t"
                         "Memory Size: %d MB\tMax Memory Used: %lld MB\t",
                         id.c_str(), ms, static_cast<long long>(std::ceil(ms)), env.config.memory_mb,
-                        static_cast<long long>((env.max_rss_kb + 1023) / 1024));
+                        // AWS never reports more than the memory size (the watchdog samples).
+                        std::clamp<long long>((env.max_rss_kb + 1023) / 1024, 1,
+                                              env.config.memory_mb));
   std::string report_line(report, static_cast<size_t>(n));
   if (env.init_ms) {
     char init[64];
@@ -469,7 +505,8 @@ void EnvironmentPool::Complete(Environment& env, std::string payload, bool error
     report_line += init;
     env.init_ms.reset();
   }
-  if (!inv->delivered) {
+  if (!inv->log_open) {
+    inv->log_open = true;
     EmitLine(env, "START RequestId: " + id + " Version: " + env.config.version);
   }
   EmitLine(env, "END RequestId: " + id);
@@ -484,13 +521,13 @@ void EnvironmentPool::Complete(Environment& env, std::string payload, bool error
   env.current.reset();
   env.watchdog.cancel();
   if (env.state != Environment::State::kDead && !env.timed_out) {
-    env.state = Environment::State::kIdle;
     auto self = env.shared_from_this();
-    if (env.retired) {
-      Kill(env);
+    if (env.retired || !env.init_error.empty()) {
+      Kill(env);  // an environment whose init failed is never reused
       Remove(self);
     } else {
-      Release(self);
+      env.state = Environment::State::kFinishing;  // idle at its next GET /next
+      Release(self);  // bounds a runtime that never asks again
     }
   }
 }
@@ -500,7 +537,8 @@ void EnvironmentPool::Release(const std::shared_ptr<Environment>& env) {
   env->idle_timer.async_wait([this, weak = std::weak_ptr<Environment>(env)](
                                  const boost::system::error_code& ec) {
     auto e = weak.lock();
-    if (!ec && e && e->state == Environment::State::kIdle) {
+    if (!ec && e && (e->state == Environment::State::kIdle ||
+                     e->state == Environment::State::kFinishing)) {
       Kill(*e);
       Remove(e);
     }
@@ -567,7 +605,7 @@ void EnvironmentPool::OnExit(pid_t pid, int status) {
 }
 
 void EnvironmentPool::EmitLine(Environment& env, std::string line) {
-  if (env.current && (env.current->delivered || line.rfind("START ", 0) == 0)) {
+  if (env.current && env.current->log_open) {
     env.current->log += line;
     env.current->log += '\n';
   }
@@ -663,7 +701,8 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
                              .count();
         }
       }
-      if (env->state == Environment::State::kStarting) {
+      if (env->state == Environment::State::kStarting ||
+          env->state == Environment::State::kFinishing) {
         env->state = env->current ? Environment::State::kBusy : Environment::State::kIdle;
       }
       // Park until an invocation is waiting for this environment (AWS: /next blocks).
@@ -679,9 +718,12 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
       res.set("Lambda-Runtime-Aws-Request-Id", inv.request.request_id);
       res.set("Lambda-Runtime-Deadline-Ms",
               std::to_string(EpochMs() + 1000LL * env->config.timeout_seconds));
-      std::string arn = env->config.function_arn;
-      if (env->config.version != "$LATEST") {
-        arn += ":" + env->config.version;
+      std::string arn = inv.request.invoked_function_arn;
+      if (arn.empty()) {
+        arn = env->config.function_arn;
+        if (env->config.version != "$LATEST") {
+          arn += ":" + env->config.version;
+        }
       }
       res.set("Lambda-Runtime-Invoked-Function-Arn", arn);
       res.set("Lambda-Runtime-Trace-Id", TraceId());

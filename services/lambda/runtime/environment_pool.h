@@ -33,6 +33,7 @@ struct Invocation {
   InvokeRequest request;
   std::shared_ptr<Environment> env;
   bool delivered = false;  // the runtime has it (GET /next answered)
+  bool log_open = false;   // START was written: lines belong to this invocation's log
   bool done = false;
   SteadyClock::time_point deadline;
   SteadyClock::time_point started;
@@ -47,7 +48,10 @@ struct Environment : std::enable_shared_from_this<Environment> {
       : config(std::move(config)), acceptor(strand), log_pipe(strand), next_signal(strand),
         idle_timer(strand), watchdog(strand) {}
 
-  enum class State { kStarting, kIdle, kBusy, kDead };
+  // kFinishing: the invocation is answered but the runtime has not asked for the next one yet;
+  // AWS counts the environment busy until its next GET /next (a runtime may exit right after
+  // posting its result).
+  enum class State { kStarting, kIdle, kBusy, kFinishing, kDead };
 
   FunctionConfig config;
   std::string log_stream;
@@ -86,6 +90,7 @@ class EnvironmentPool {
 
  private:
   Result<std::shared_ptr<Environment>> Acquire(const FunctionConfig& function);
+  bool HasFinishing(const FunctionConfig& function) const;
   Result<std::shared_ptr<Environment>> Spawn(const FunctionConfig& function);
   std::vector<std::string> BuildEnvironment(const Environment& env, uint16_t api_port) const;
 

@@ -41,6 +41,9 @@ struct InvokeRequest {
   std::string payload;
   std::string client_context;  // JSON text (decoded from X-Amz-Client-Context), may be empty
   bool tail_log = false;       // LogType=Tail: return the last 4 KB of the log
+  // The ARN the caller invoked (with an alias or version qualifier), handed to the runtime as
+  // Lambda-Runtime-Invoked-Function-Arn; empty = the function ARN plus the executed version.
+  std::string invoked_function_arn;
 };
 
 struct InvokeResult {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace nimbus::lambda::runtime {
 namespace fs = std::filesystem;
@@ -45,6 +46,49 @@ std::string Trim(std::string s) {
 
 bool StartsWith(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 
+std::string ReadFirstWord(const fs::path& file) {
+  std::ifstream in(file);
+  std::string word;
+  in >> word;
+  return word;
+}
+
+// The binary a pyenv shim would run: $PYENV_VERSION, else the nearest .python-version, else the
+// global version file (pyenv's own lookup order).
+std::optional<std::string> ResolvePyenvShim(const std::string& shim, const std::string& name) {
+  fs::path p(shim);
+  if (p.parent_path().filename() != "shims") {
+    return std::nullopt;
+  }
+  fs::path root = p.parent_path().parent_path();
+  std::string version;
+  if (const char* v = std::getenv("PYENV_VERSION"); v != nullptr && *v != '\0') {
+    version = v;
+    version = version.substr(0, version.find(':'));
+  }
+  std::error_code ec;
+  for (fs::path dir = fs::current_path(ec); version.empty() && !dir.empty();
+       dir = dir.parent_path()) {
+    if (fs::exists(dir / ".python-version")) {
+      version = ReadFirstWord(dir / ".python-version");
+    }
+    if (dir == dir.parent_path()) {
+      break;
+    }
+  }
+  if (version.empty()) {
+    version = ReadFirstWord(root / "version");
+  }
+  if (version.empty() || version == "system") {
+    return std::nullopt;
+  }
+  fs::path binary = root / "versions" / version / "bin" / name;
+  if (::access(binary.c_str(), X_OK) != 0) {
+    return std::nullopt;
+  }
+  return binary.string();
+}
+
 }  // namespace
 
 std::string FindOnPath(const std::string& name) {
@@ -79,8 +123,12 @@ std::optional<InterpreterResolver::Interpreter> InterpreterResolver::Python(
     if (path.empty()) {
       continue;
     }
-    // Ask the interpreter itself: behind a pyenv shim is the real binary we exec from now on.
-    auto out = Capture({path, "-c",
+    // A pyenv shim costs ~100 ms per run: find the binary behind it from pyenv's own files.
+    if (auto real = ResolvePyenvShim(path, name)) {
+      path = *real;
+    }
+    // Ask the interpreter itself (-S: no site import, ~4x faster): the real binary and version.
+    auto out = Capture({path, "-S", "-c",
                         "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])"});
     if (!out) {
       continue;

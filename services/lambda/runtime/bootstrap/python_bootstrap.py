@@ -2,36 +2,108 @@
 # ($AWS_LAMBDA_RUNTIME_API), loads the handler named by $_HANDLER ("path/module.function") the
 # way AWS's runtime does, and reports errors in AWS's shape (errorMessage, errorType,
 # requestId, stackTrace).
-import http.client
+#
+# Cold start is a benchmark target (interpreter start + 15 ms): the Runtime API is spoken over a
+# plain socket (http.client's imports alone cost ~16 ms) and traceback is imported only when an
+# error is reported (bench/RESULTS.md, Lambda).
 import importlib
 import json
 import os
 import sys
 import time
-import traceback
 
 API = os.environ["AWS_LAMBDA_RUNTIME_API"]
 BASE = "/2018-06-01/runtime"
 
 
+import socket
+
+
+class _Resp:
+    def __init__(self, status, headers):
+        self.status = status
+        self._headers = headers
+
+    def getheaders(self):
+        return self._headers
+
+    def getheader(self, name, default=None):
+        name = name.lower()
+        for k, v in self._headers:
+            if k.lower() == name:
+                return v
+        return default
+
+
 class Api:
+    """HTTP/1.1 keep-alive over a plain socket: the Runtime API answers with Content-Length."""
+
     def __init__(self):
-        self.conn = http.client.HTTPConnection(API)
+        host, port = API.rsplit(":", 1)
+        self.addr = (host, int(port))
+        self.sock = None
+        self.buf = b""
+
+    def _connect(self):
+        # connect() with a numeric ASCII host: no getaddrinfo, whose str-host path imports
+        # encodings.idna (+ stringprep, unicodedata) as http.client's create_connection does.
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.connect(self.addr)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
 
     def call(self, method, path, body=None, headers=None):
         for attempt in range(2):
             try:
-                self.conn.request(method, BASE + path, body=body, headers=headers or {})
-                resp = self.conn.getresponse()
-                return resp, resp.read()
-            except (http.client.HTTPException, ConnectionError):
+                if self.sock is None:
+                    self._connect()
+                data = body or b""
+                if isinstance(data, str):
+                    data = data.encode()
+                head = "%s %s%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n" % (
+                    method, BASE, path, API, len(data))
+                for k, v in (headers or {}).items():
+                    head += "%s: %s\r\n" % (k, v)
+                self.sock.sendall(head.encode("latin-1") + b"\r\n" + data)
+                return self._read()
+            except OSError:
+                self.sock = None
                 if attempt:
                     raise
-                self.conn = http.client.HTTPConnection(API)
+
+    def _read(self):
+        while b"\r\n\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("Runtime API closed the connection")
+            self.buf += chunk
+        head, _, rest = self.buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = []
+        length = 0
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            k, v = k.strip(), v.strip()
+            headers.append((k, v))
+            if k.lower() == "content-length":
+                length = int(v)
+        while len(rest) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("Runtime API closed the connection")
+            rest += chunk
+        self.buf = rest[length:]
+        return _Resp(status, headers), rest[:length]
 
 
 def error_body(exc, request_id, error_type=None, tb=None):
-    frames = traceback.extract_tb(tb or exc.__traceback__)
+    import traceback
+    tb = tb or exc.__traceback__
+    # AWS: the trace starts at the user's code, not at the runtime that called it.
+    while tb is not None and tb.tb_frame.f_code.co_filename.endswith("python_bootstrap.py"):
+        tb = tb.tb_next
+    frames = traceback.extract_tb(tb)
     return {
         "errorMessage": str(exc),
         "errorType": error_type or type(exc).__name__,
@@ -42,10 +114,12 @@ def error_body(exc, request_id, error_type=None, tb=None):
 
 def log_error(body):
     # AWS prints unhandled errors as "[ERROR] Type: message" followed by the traceback.
+    # One log record: lines are joined with \r as AWS's runtime does, so the record stays whole.
     lines = ["[ERROR] %s: %s" % (body["errorType"], body["errorMessage"])]
     if body["stackTrace"]:
         lines.append("Traceback (most recent call last):")
-        lines.extend(l.rstrip("\n") for l in body["stackTrace"])
+        for entry in body["stackTrace"]:
+            lines.extend(entry.splitlines())
     sys.stdout.write("\r".join(lines) + "\n")
     sys.stdout.flush()
 
