@@ -78,3 +78,43 @@ fi
 log "building"
 cmake --build "$BUILD" -- -j"$(nproc)" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
 test -x "$BUILD/nimbus"
+
+# ---- Lambda execution suite fixtures (tests/integration/lambda/fixtures) -----------------------
+# What the official-runtime-client fixtures need, ahead of the tests: the Go module
+# github.com/aws/aws-lambda-go (go.mod/go.sum in go_fn/; v1.47.0 still builds with Debian
+# bookworm's Go 1.19), npm aws-lambda-ric (a native addon that node-gyp builds from the curl and
+# aws-lambda-cpp sources it ships: about 2-3 minutes once) and PyPI awslambdaric, vendored for the
+# machine's python3 into .cache/. Each step is skipped or cached on re-runs.
+if ((WITH_TESTS)); then
+  LAMBDA_FIXTURES="$ROOT/tests/integration/lambda/fixtures"
+  command -v go >/dev/null || install_apt golang-go
+  install_apt g++ make cmake autoconf automake libtool curl
+  log "go mod download + go build (lambda go_fn fixture)"
+  (cd "$LAMBDA_FIXTURES/go_fn" && go mod download &&
+    CGO_ENABLED=0 go build -buildvcs=false -o /dev/null .)
+
+  NODE_RIC_DIR="$LAMBDA_FIXTURES/node_ric_fn"
+  if [[ ! -f "$NODE_RIC_DIR/node_modules/aws-lambda-ric/dist/rapid-client.node" ]] ||
+     [[ "$NODE_RIC_DIR/package-lock.json" -nt "$NODE_RIC_DIR/node_modules/.package-lock.json" ]]; then
+    # node-gyp compiles against the local node headers (no download from outside).
+    NODE_PREFIX="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+    if [[ ! -f "$NODE_PREFIX/include/node/node.h" ]] && dpkg-query -W nodejs >/dev/null 2>&1; then
+      install_apt libnode-dev
+    fi
+    log "npm ci (lambda node_ric_fn fixture: builds the aws-lambda-ric addon)"
+    (cd "$NODE_RIC_DIR" && npm_config_nodedir="$NODE_PREFIX" \
+      npm ci --no-audit --no-fund --loglevel=error)
+  fi
+
+  AWSLAMBDARIC_VERSION=4.2.2
+  PY_TAG="$(python3 -c 'import sys; print("cp%d%d" % sys.version_info[:2])')"
+  AWSLAMBDARIC_DIR="$ROOT/.cache/lambda-fixtures/awslambdaric-$AWSLAMBDARIC_VERSION-$PY_TAG"
+  if [[ ! -f "$AWSLAMBDARIC_DIR/.complete" ]]; then
+    log "pip install --target .cache/lambda-fixtures awslambdaric==$AWSLAMBDARIC_VERSION ($PY_TAG)"
+    rm -rf "$AWSLAMBDARIC_DIR"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+      --no-compile --only-binary=:all: \
+      --target "$AWSLAMBDARIC_DIR" "awslambdaric==$AWSLAMBDARIC_VERSION"
+    touch "$AWSLAMBDARIC_DIR/.complete"
+  fi
+fi

@@ -21,6 +21,9 @@ inline AwsError ResourceDoesNotExist() {
 inline AwsError ResourceConflict(const std::string& message) {
   return AwsError::Sender("ResourceConflictException", message, 409);
 }
+inline AwsError ResourceInUse(const std::string& message) {
+  return AwsError::Sender("ResourceInUseException", message, 400);
+}
 inline AwsError InvalidParameterValue(const std::string& message) {
   return AwsError::Sender("InvalidParameterValueException", message, 400);
 }

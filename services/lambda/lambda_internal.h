@@ -35,16 +35,18 @@ struct Target {
   }
 };
 
-// One queued Event invocation. The version is resolved when it is queued (AWS reports the
-// executed version of an event by the qualifier at the time of the call).
+// One queued Event invocation as the queue holds it: the stored event, and the Reset
+// generation it belongs to (events from before a reset are dropped).
 struct AsyncEvent {
-  Scope scope;
-  std::string function;
-  std::string version;
-  std::string payload;
-  std::string request_id;
-  int64_t enqueued_ms = 0;
+  QueuedEvent e;
   uint64_t generation = 0;
+  int deferrals = 0;  // throttles and system errors so far (their backoff)
+};
+
+// What CreateEventSourceMapping learns about a queue.
+struct QueueFacts {
+  bool fifo = false;
+  int64_t visibility_timeout = 30;
 };
 
 // Builds output documents (rapidjson values shaped like the operation's output).

@@ -122,4 +122,65 @@ struct UrlConfig {
   std::string last_modified_time;
 };
 
+// An event source mapping (SQS only here): what a poller reads and which function it invokes.
+struct EventSourceMapping {
+  std::string uuid;
+  std::string account;  // the function's account and region: the mapping's scope
+  std::string region;
+  std::string function_arn;  // as AWS reports it: qualified when a qualifier was given
+  std::string event_source_arn;
+  int64_t batch_size = 10;
+  int64_t maximum_batching_window = 0;  // seconds
+  bool enabled = true;  // what the user asked for; `state` follows it
+  // Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting.
+  std::string state;
+  std::string state_transition_reason = "USER_INITIATED";
+  double last_modified = 0;  // epoch seconds
+  std::vector<std::string> function_response_types;  // "ReportBatchItemFailures"
+  std::vector<std::string> filter_patterns;           // FilterCriteria.Filters[].Pattern
+  std::optional<int64_t> maximum_concurrency;         // ScalingConfig.MaximumConcurrency
+
+  bool ReportsBatchItemFailures() const {
+    for (const auto& t : function_response_types) {
+      if (t == "ReportBatchItemFailures") {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+// How asynchronous invocations of one function qualifier are retried and where their results
+// go (Put/UpdateFunctionEventInvokeConfig). The unqualified function is stored as "$LATEST".
+struct EventInvokeConfig {
+  std::string account;
+  std::string region;
+  std::string function;
+  std::string qualifier = "$LATEST";
+  std::optional<int64_t> maximum_retry_attempts;  // 0-2; AWS default 2
+  std::optional<int64_t> maximum_event_age;       // seconds, 60-21600; AWS default 21600
+  std::string on_success;  // destination ARNs, "" = none
+  std::string on_failure;
+  double last_modified = 0;  // epoch seconds
+};
+
+// An Event invocation waiting to run (or to be retried). Persisted until it is done, so that
+// with PERSISTENCE=1 queued events survive a restart.
+struct QueuedEvent {
+  int64_t id = 0;  // store row id, 0 until stored
+  std::string account;
+  std::string region;
+  std::string function;
+  std::string qualifier;  // as invoked ("" = unqualified): picks the event invoke config
+  std::string version;    // resolved when queued
+  std::string payload;
+  std::string request_id;
+  int64_t enqueued_ms = 0;
+  int attempts = 0;            // invocations made so far (throttles do not count)
+  int64_t not_before_ms = 0;   // next attempt time (retry backoff)
+  std::string last_response;   // payload of the last failed attempt (destination records)
+  std::string last_function_error;
+  std::string last_executed_version;
+};
+
 }  // namespace nimbus::lambda

@@ -1,9 +1,11 @@
 #include "services/lambda/lambda_service.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
+#include <boost/asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -123,6 +125,19 @@ std::optional<int64_t> MaxItems(ParamReader& in, int64_t hi, AwsError& error) {
 
 LambdaOptions LambdaOptions::FromEnvironment() {
   LambdaOptions o;
+  if (const char* v = std::getenv("LAMBDA_ASYNC_RETRY_BASE_MS"); v != nullptr && *v != '\0') {
+    char* end = nullptr;
+    long long ms = std::strtoll(v, &end, 10);
+    if (end != v && *end == '\0' && ms >= 0) {
+      o.async_retry_base = std::chrono::milliseconds(ms);
+    } else {
+      std::fprintf(stderr, "nimbus: ignoring LAMBDA_ASYNC_RETRY_BASE_MS=%s (not a number)\n", v);
+    }
+  }
+  if (const char* v = std::getenv("PERSISTENCE"); v != nullptr) {
+    std::string s(v);
+    o.resume_on_start = s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes";
+  }
   for (const char* name : {"NIMBUS_HOST", "LOCALSTACK_HOST"}) {
     if (const char* h = std::getenv(name); h != nullptr && *h != '\0') {
       o.url_host = h;
@@ -144,18 +159,23 @@ LambdaService::~LambdaService() = default;
 void LambdaService::Register(OperationTable& t) {
   t.Add("AddPermission", this, &LambdaService::AddPermission);
   t.Add("CreateAlias", this, &LambdaService::CreateAlias);
+  t.Add("CreateEventSourceMapping", this, &LambdaService::CreateEventSourceMapping);
   t.Add("CreateFunction", this, &LambdaService::CreateFunction);
   t.Add("CreateFunctionUrlConfig", this, &LambdaService::CreateFunctionUrlConfig);
   t.Add("DeleteAlias", this, &LambdaService::DeleteAlias);
+  t.Add("DeleteEventSourceMapping", this, &LambdaService::DeleteEventSourceMapping);
   t.Add("DeleteFunction", this, &LambdaService::DeleteFunction);
   t.Add("DeleteFunctionConcurrency", this, &LambdaService::DeleteFunctionConcurrency);
+  t.Add("DeleteFunctionEventInvokeConfig", this, &LambdaService::DeleteFunctionEventInvokeConfig);
   t.Add("DeleteFunctionUrlConfig", this, &LambdaService::DeleteFunctionUrlConfig);
   t.Add("DeleteLayerVersion", this, &LambdaService::DeleteLayerVersion);
   t.Add("GetAccountSettings", this, &LambdaService::GetAccountSettings);
   t.Add("GetAlias", this, &LambdaService::GetAlias);
+  t.Add("GetEventSourceMapping", this, &LambdaService::GetEventSourceMapping);
   t.Add("GetFunction", this, &LambdaService::GetFunction);
   t.Add("GetFunctionConcurrency", this, &LambdaService::GetFunctionConcurrency);
   t.Add("GetFunctionConfiguration", this, &LambdaService::GetFunctionConfiguration);
+  t.Add("GetFunctionEventInvokeConfig", this, &LambdaService::GetFunctionEventInvokeConfig);
   t.Add("GetFunctionUrlConfig", this, &LambdaService::GetFunctionUrlConfig);
   t.Add("GetLayerVersion", this, &LambdaService::GetLayerVersion);
   t.Add("GetLayerVersionByArn", this, &LambdaService::GetLayerVersionByArn);
@@ -163,6 +183,8 @@ void LambdaService::Register(OperationTable& t) {
   t.Add("Invoke", this, &LambdaService::Invoke);
   t.Add("InvokeAsync", this, &LambdaService::InvokeAsync);
   t.Add("ListAliases", this, &LambdaService::ListAliases);
+  t.Add("ListEventSourceMappings", this, &LambdaService::ListEventSourceMappings);
+  t.Add("ListFunctionEventInvokeConfigs", this, &LambdaService::ListFunctionEventInvokeConfigs);
   t.Add("ListFunctionUrlConfigs", this, &LambdaService::ListFunctionUrlConfigs);
   t.Add("ListFunctions", this, &LambdaService::ListFunctions);
   t.Add("ListLayerVersions", this, &LambdaService::ListLayerVersions);
@@ -172,12 +194,15 @@ void LambdaService::Register(OperationTable& t) {
   t.Add("PublishLayerVersion", this, &LambdaService::PublishLayerVersion);
   t.Add("PublishVersion", this, &LambdaService::PublishVersion);
   t.Add("PutFunctionConcurrency", this, &LambdaService::PutFunctionConcurrency);
+  t.Add("PutFunctionEventInvokeConfig", this, &LambdaService::PutFunctionEventInvokeConfig);
   t.Add("RemovePermission", this, &LambdaService::RemovePermission);
   t.Add("TagResource", this, &LambdaService::TagResource);
   t.Add("UntagResource", this, &LambdaService::UntagResource);
   t.Add("UpdateAlias", this, &LambdaService::UpdateAlias);
+  t.Add("UpdateEventSourceMapping", this, &LambdaService::UpdateEventSourceMapping);
   t.Add("UpdateFunctionCode", this, &LambdaService::UpdateFunctionCode);
   t.Add("UpdateFunctionConfiguration", this, &LambdaService::UpdateFunctionConfiguration);
+  t.Add("UpdateFunctionEventInvokeConfig", this, &LambdaService::UpdateFunctionEventInvokeConfig);
   t.Add("UpdateFunctionUrlConfig", this, &LambdaService::UpdateFunctionUrlConfig);
 }
 
@@ -198,6 +223,16 @@ void LambdaService::Start(const ServiceEnv& env) {
   });
   clock_ = env.clock;
   strand_ = env.strand;
+  client_ = env.client;
+  // Only a persistent database can hold mappings and events from an earlier run; without
+  // PERSISTENCE startup opens nothing.
+  if (options_.resume_on_start && strand_) {
+    asio::post(strand_, [this] {
+      if (!stopping_) {
+        ResumeAfterRestart();
+      }
+    });
+  }
 }
 
 void LambdaService::Stop() {
@@ -205,9 +240,17 @@ void LambdaService::Stop() {
   for (const auto& t : timers_) {
     t->cancel();
   }
+  for (const auto& [uuid, poller] : pollers_) {
+    poller->Stop();
+  }
+  pollers_.clear();
 }
 
 void LambdaService::Reset() {
+  for (const auto& [uuid, poller] : pollers_) {
+    poller->Stop();
+  }
+  pollers_.clear();
   for (const auto& fn : store_->AllFunctions()) {
     executor_.Retire(FunctionArn(fn.region, fn.account, fn.name));
   }
@@ -933,6 +976,7 @@ Result<Output> LambdaService::DeleteFunction(RequestContext& ctx, ParamReader& i
   storage::Database::Transaction tx(store_->db());
   store_->DeleteVersion(scope, t->function.name, t->qualifier);
   store_->DeletePolicy(scope, t->function.name, t->qualifier);
+  store_->DeleteInvokeConfig(scope, t->function.name, t->qualifier);
   tx.Commit();
   return out.Take();
 }
@@ -1182,6 +1226,7 @@ Result<Output> LambdaService::DeleteAlias(RequestContext& ctx, ParamReader& in) 
   std::string name = in.String("Name");
   // AWS: deleting an alias that does not exist succeeds.
   store_->DeleteAlias(Scope{fn->account, fn->region}, fn->name, name);
+  store_->DeleteInvokeConfig(Scope{fn->account, fn->region}, fn->name, name);
   return EmptyOutput();
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -13,8 +14,10 @@
 
 #include "services/common/lazy.h"
 #include "services/common/service.h"
+#include "services/lambda/async_invoker.h"
 #include "services/lambda/lambda_store.h"
 #include "services/lambda/runtime/executor.h"
+#include "services/lambda/sqs_poller.h"
 
 namespace nimbus::lambda {
 
@@ -28,12 +31,20 @@ struct LambdaOptions {
   std::string url_host;
   // Event (asynchronous) invocations run at most this many at a time, in arrival order.
   size_t max_async_in_flight = 8;
+  // Retries of failed Event invocations wait this long, then twice as long
+  // (LAMBDA_ASYNC_RETRY_BASE_MS). AWS waits about 1 and 2 minutes.
+  std::chrono::milliseconds async_retry_base{1000};
+  // PERSISTENCE=1: at start, resume the pollers of enabled event source mappings and the
+  // queued Event invocations kept in the database.
+  bool resume_on_start = false;
+  PollerOptions poller;
 
   static LambdaOptions FromEnvironment();
 };
 
 struct Target;
 struct AsyncEvent;
+struct QueueFacts;
 
 // What a function URL invokes: its config, found by the <url-id> label of the URL's host.
 struct FunctionUrlTarget {
@@ -46,14 +57,21 @@ struct FunctionUrlTarget {
 };
 
 // AWS Lambda control plane: functions, versions, aliases, resource policies, concurrency,
-// tags, layers, function URL configs, and Invoke, which hands execution to the Executor.
-// All handlers run on the service's strand; Invoke is a coroutine that awaits the executor
-// (other requests are served meanwhile). Event invocations are queued in memory and run on
-// the strand, at most `max_async_in_flight` at a time; a throttled event is retried every
-// second (for up to six hours, as AWS does), never dropped.
+// tags, layers, function URL configs, event source mappings, event invoke configs, and Invoke,
+// which hands execution to the Executor. All handlers run on the service's strand; Invoke is a
+// coroutine that awaits the executor (other requests are served meanwhile).
+//
+// Event invocations (and every other asynchronous source) go through a queue kept in the
+// database until each event is done, and run on the strand, at most `max_async_in_flight` at
+// a time. A throttled event is retried every second (up to its maximum age), a failed one up
+// to MaximumRetryAttempts times with backoff; then it goes to its OnSuccess/OnFailure
+// destination (SQS, SNS or Lambda), or on failure to the function's dead-letter queue.
+//
+// Event source mappings (SQS) run an SqsPoller each while enabled; the pollers call back into
+// the service (BatchInvoker) to invoke the function synchronously.
 //
 // `executor` and `code_store` must outlive the service.
-class LambdaService final : public Service {
+class LambdaService final : public Service, private BatchInvoker {
  public:
   LambdaService(runtime::Executor& executor, runtime::CodeStore& code_store,
                 LambdaOptions options = LambdaOptions::FromEnvironment());
@@ -111,6 +129,22 @@ class LambdaService final : public Service {
   Result<Output> ListLayerVersions(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteLayerVersion(RequestContext& ctx, ParamReader& in);
 
+  // Event source mappings (SQS).
+  boost::asio::awaitable<Result<Output>> CreateEventSourceMapping(RequestContext& ctx,
+                                                                  ParamReader& in);
+  Result<Output> GetEventSourceMapping(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListEventSourceMappings(RequestContext& ctx, ParamReader& in);
+  boost::asio::awaitable<Result<Output>> UpdateEventSourceMapping(RequestContext& ctx,
+                                                                  ParamReader& in);
+  Result<Output> DeleteEventSourceMapping(RequestContext& ctx, ParamReader& in);
+
+  // Asynchronous invocation settings.
+  Result<Output> PutFunctionEventInvokeConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateFunctionEventInvokeConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetFunctionEventInvokeConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteFunctionEventInvokeConfig(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListFunctionEventInvokeConfigs(RequestContext& ctx, ParamReader& in);
+
   // Function URL configs (configuration only; the edge serves the URLs).
   Result<Output> CreateFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
   Result<Output> GetFunctionUrlConfig(RequestContext& ctx, ParamReader& in);
@@ -125,6 +159,8 @@ class LambdaService final : public Service {
 
   // Events queued and not yet started (tests and diagnostics).
   size_t queued_events() const { return events_.size(); }
+  // The pollers of a mapping, nullptr when none run (tests and diagnostics).
+  const SqsPoller* PollerOf(const std::string& uuid) const;
 
  private:
   enum class QualifierUse { kAllowed, kLatestOnly };
@@ -160,12 +196,50 @@ class LambdaService final : public Service {
   void BumpRevision(Target& target);
   std::string UrlOf(const RequestContext& ctx, const UrlConfig& config) const;
 
+  // Invocation: alias routing and settling before a run; one synchronous run.
+  void PrepareTarget(Target& target);
+  boost::asio::awaitable<Result<runtime::InvokeResult>> RunSync(const Target& target,
+                                                                runtime::InvokeRequest request);
+  // BatchInvoker: event source mappings invoke through here.
+  boost::asio::awaitable<Result<runtime::InvokeResult>> InvokeForMapping(
+      const Scope& scope, const std::string& function_arn, std::string payload) override;
+
   // Event invocations.
   std::optional<AwsError> Enqueue(const RequestContext& ctx, const Target& target,
                                   std::string payload);
   void PumpEvents();
+  void ScheduleEvent(std::shared_ptr<AsyncEvent> event, std::chrono::milliseconds delay);
   boost::asio::awaitable<void> DrainEvents();
   boost::asio::awaitable<void> RunEvent(std::shared_ptr<AsyncEvent> event);
+  boost::asio::awaitable<void> FinishEvent(std::shared_ptr<AsyncEvent> event,
+                                           const FunctionVersion& version,
+                                           AsyncCondition condition);
+  RetryPolicy PolicyFor(const Scope& scope, const std::string& function,
+                        const std::string& qualifier);
+  std::optional<EventInvokeConfig> InvokeConfigFor(const Scope& scope,
+                                                   const std::string& function,
+                                                   const std::string& qualifier);
+  // Sends `body` to an SQS queue, SNS topic or Lambda function (async) named by `arn`.
+  // `attributes` (SendMessage/Publish MessageAttributes) may be null. Failures are logged.
+  boost::asio::awaitable<void> Deliver(std::string arn, std::string body,
+                                       std::shared_ptr<rapidjson::Document> attributes,
+                                       std::string request_id);
+
+  // Event source mappings.
+  boost::asio::awaitable<Result<QueueFacts>> LookupQueue(const std::string& queue_arn);
+  std::optional<AwsError> ApplyMappingSettings(ParamReader& in, EventSourceMapping& m);
+  void ScheduleMappingSettle(const std::string& uuid);
+  void SyncPoller(const EventSourceMapping& m);
+  void StopPoller(const std::string& uuid);
+  Output MappingOutput(const EventSourceMapping& m);
+  Result<EventSourceMapping> FindMappingInScope(const RequestContext& ctx, ParamReader& in);
+
+  // Event invoke configs.
+  std::optional<AwsError> ApplyInvokeConfig(ParamReader& in, EventInvokeConfig& c);
+  Output InvokeConfigOutput(const EventInvokeConfig& c);
+
+  // PERSISTENCE=1: pollers of enabled mappings and queued events, after a restart.
+  void ResumeAfterRestart();
 
   runtime::Executor& executor_;
   runtime::CodeStore& code_store_;
@@ -173,10 +247,12 @@ class LambdaService final : public Service {
   Lazy<LambdaStore> store_;  // opened on first use
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
+  ServiceClient* client_ = nullptr;
   bool stopping_ = false;
   std::set<std::shared_ptr<boost::asio::steady_timer>> timers_;
   std::deque<std::shared_ptr<AsyncEvent>> events_;
   size_t event_workers_ = 0;
+  std::map<std::string, std::shared_ptr<SqsPoller>> pollers_;  // by mapping UUID
   uint64_t generation_ = 0;  // bumped by Reset: queued work from before is dropped
   std::mt19937_64 rng_{std::random_device{}()};
 };

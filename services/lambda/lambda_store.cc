@@ -68,6 +68,41 @@ CREATE TABLE lambda_layer_versions (
   config TEXT NOT NULL,
   PRIMARY KEY(account, region, name, version)
 );
+)sql",
+    // v2: event source mappings, event invoke configs, and the queue of Event invocations.
+    R"sql(
+CREATE TABLE lambda_event_source_mappings (
+  uuid TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  function_arn TEXT NOT NULL,
+  event_source_arn TEXT NOT NULL,
+  created_seq INTEGER NOT NULL,
+  config TEXT NOT NULL
+);
+CREATE INDEX lambda_esm_by_scope ON lambda_event_source_mappings(account, region, created_seq);
+CREATE TABLE lambda_event_invoke_configs (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  function TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY(account, region, function, qualifier)
+);
+CREATE TABLE lambda_async_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  function TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  version TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  enqueued_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  not_before_ms INTEGER NOT NULL,
+  last_result TEXT NOT NULL  -- JSON: the last failed attempt, for destination records
+);
 )sql"};
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -385,6 +420,129 @@ int64_t VersionNum(const std::string& version) {
   return version == kLatest ? 0 : std::stoll(version);
 }
 
+std::string MappingToJson(const EventSourceMapping& m) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  Int(w, "batch_size", m.batch_size);
+  Int(w, "maximum_batching_window", m.maximum_batching_window);
+  w.Key("enabled");
+  w.Bool(m.enabled);
+  Str(w, "state", m.state);
+  Str(w, "state_transition_reason", m.state_transition_reason);
+  w.Key("last_modified");
+  w.Double(m.last_modified);
+  StrList(w, "function_response_types", m.function_response_types);
+  StrList(w, "filter_patterns", m.filter_patterns);
+  if (m.maximum_concurrency) {
+    Int(w, "maximum_concurrency", *m.maximum_concurrency);
+  }
+  w.EndObject();
+  return sb.GetString();
+}
+
+constexpr char kMappingColumns[] = "uuid, account, region, function_arn, event_source_arn, config";
+
+EventSourceMapping MappingFromRow(storage::Statement& st) {
+  EventSourceMapping m;
+  m.uuid = st.Text(0);
+  m.account = st.Text(1);
+  m.region = st.Text(2);
+  m.function_arn = st.Text(3);
+  m.event_source_arn = st.Text(4);
+  auto d = Parse(st.Text(5));
+  m.batch_size = GetInt(d, "batch_size", 10);
+  m.maximum_batching_window = GetInt(d, "maximum_batching_window");
+  auto enabled = d.FindMember("enabled");
+  m.enabled = enabled == d.MemberEnd() || !enabled->value.IsBool() || enabled->value.GetBool();
+  m.state = GetStr(d, "state");
+  m.state_transition_reason = GetStr(d, "state_transition_reason");
+  if (auto it = d.FindMember("last_modified"); it != d.MemberEnd() && it->value.IsNumber()) {
+    m.last_modified = it->value.GetDouble();
+  }
+  m.function_response_types = GetStrList(d, "function_response_types");
+  m.filter_patterns = GetStrList(d, "filter_patterns");
+  if (auto it = d.FindMember("maximum_concurrency"); it != d.MemberEnd() && it->value.IsInt64()) {
+    m.maximum_concurrency = it->value.GetInt64();
+  }
+  return m;
+}
+
+std::string InvokeConfigToJson(const EventInvokeConfig& c) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  if (c.maximum_retry_attempts) {
+    Int(w, "maximum_retry_attempts", *c.maximum_retry_attempts);
+  }
+  if (c.maximum_event_age) {
+    Int(w, "maximum_event_age", *c.maximum_event_age);
+  }
+  Str(w, "on_success", c.on_success);
+  Str(w, "on_failure", c.on_failure);
+  w.Key("last_modified");
+  w.Double(c.last_modified);
+  w.EndObject();
+  return sb.GetString();
+}
+
+EventInvokeConfig InvokeConfigFromRow(storage::Statement& st) {
+  EventInvokeConfig c;
+  c.account = st.Text(0);
+  c.region = st.Text(1);
+  c.function = st.Text(2);
+  c.qualifier = st.Text(3);
+  auto d = Parse(st.Text(4));
+  if (auto it = d.FindMember("maximum_retry_attempts");
+      it != d.MemberEnd() && it->value.IsInt64()) {
+    c.maximum_retry_attempts = it->value.GetInt64();
+  }
+  if (auto it = d.FindMember("maximum_event_age"); it != d.MemberEnd() && it->value.IsInt64()) {
+    c.maximum_event_age = it->value.GetInt64();
+  }
+  c.on_success = GetStr(d, "on_success");
+  c.on_failure = GetStr(d, "on_failure");
+  if (auto it = d.FindMember("last_modified"); it != d.MemberEnd() && it->value.IsNumber()) {
+    c.last_modified = it->value.GetDouble();
+  }
+  return c;
+}
+
+std::string LastResultToJson(const QueuedEvent& e) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  Str(w, "response", e.last_response);
+  Str(w, "function_error", e.last_function_error);
+  Str(w, "executed_version", e.last_executed_version);
+  w.EndObject();
+  return sb.GetString();
+}
+
+constexpr char kEventColumns[] =
+    "id, account, region, function, qualifier, version, request_id, payload, enqueued_ms, "
+    "attempts, not_before_ms, last_result";
+
+QueuedEvent EventFromRow(storage::Statement& st) {
+  QueuedEvent e;
+  e.id = st.Int(0);
+  e.account = st.Text(1);
+  e.region = st.Text(2);
+  e.function = st.Text(3);
+  e.qualifier = st.Text(4);
+  e.version = st.Text(5);
+  e.request_id = st.Text(6);
+  e.payload = st.Text(7);
+  e.enqueued_ms = st.Int(8);
+  e.attempts = static_cast<int>(st.Int(9));
+  e.not_before_ms = st.Int(10);
+  auto d = Parse(st.Text(11));
+  e.last_response = GetStr(d, "response");
+  e.last_function_error = GetStr(d, "function_error");
+  e.last_executed_version = GetStr(d, "executed_version");
+  return e;
+}
+
 }  // namespace
 
 LambdaStore::LambdaStore(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {
@@ -453,6 +611,8 @@ void LambdaStore::DeleteFunction(const Scope& scope, const std::string& name) {
            "DELETE FROM lambda_aliases WHERE account = ?1 AND region = ?2 AND function = ?3",
            "DELETE FROM lambda_policies WHERE account = ?1 AND region = ?2 AND function = ?3",
            "DELETE FROM lambda_url_configs WHERE account = ?1 AND region = ?2 AND function = ?3",
+           "DELETE FROM lambda_event_invoke_configs WHERE account = ?1 AND region = ?2 AND "
+           "function = ?3",
        }) {
     db_->Prepare(sql).Bind(1, scope.account_id).Bind(2, scope.region).Bind(3, name).Run();
   }
@@ -755,6 +915,159 @@ int64_t LambdaStore::LayerCodeSize(const Scope& scope) {
   st.Bind(1, scope.account_id).Bind(2, scope.region);
   st.Step();
   return st.Int(0);
+}
+
+// ---- Event source mappings -------------------------------------------------------------------
+
+std::optional<EventSourceMapping> LambdaStore::FindMapping(const std::string& uuid) {
+  auto& st = db_->Prepare(std::string("SELECT ") + kMappingColumns +
+                          " FROM lambda_event_source_mappings WHERE uuid = ?1");
+  st.Bind(1, uuid);
+  if (!st.Step()) {
+    return std::nullopt;
+  }
+  return MappingFromRow(st);
+}
+
+void LambdaStore::PutMapping(const EventSourceMapping& m) {
+  auto& st = db_->Prepare(
+      "INSERT INTO lambda_event_source_mappings(uuid, account, region, function_arn, "
+      "event_source_arn, created_seq, config) VALUES(?1, ?2, ?3, ?4, ?5, "
+      "(SELECT COALESCE(MAX(created_seq), 0) + 1 FROM lambda_event_source_mappings), ?6) "
+      "ON CONFLICT(uuid) DO UPDATE SET function_arn = excluded.function_arn, "
+      "event_source_arn = excluded.event_source_arn, config = excluded.config");
+  st.Bind(1, m.uuid)
+      .Bind(2, m.account)
+      .Bind(3, m.region)
+      .Bind(4, m.function_arn)
+      .Bind(5, m.event_source_arn)
+      .Bind(6, MappingToJson(m))
+      .Run();
+}
+
+std::vector<EventSourceMapping> LambdaStore::ListMappings(const Scope& scope) {
+  std::vector<EventSourceMapping> out;
+  auto& st = db_->Prepare(std::string("SELECT ") + kMappingColumns +
+                          " FROM lambda_event_source_mappings WHERE account = ?1 AND "
+                          "region = ?2 ORDER BY created_seq");
+  st.Bind(1, scope.account_id).Bind(2, scope.region);
+  while (st.Step()) {
+    out.push_back(MappingFromRow(st));
+  }
+  return out;
+}
+
+std::vector<EventSourceMapping> LambdaStore::AllMappings() {
+  std::vector<EventSourceMapping> out;
+  auto& st = db_->Prepare(std::string("SELECT ") + kMappingColumns +
+                          " FROM lambda_event_source_mappings ORDER BY created_seq");
+  while (st.Step()) {
+    out.push_back(MappingFromRow(st));
+  }
+  return out;
+}
+
+void LambdaStore::DeleteMapping(const std::string& uuid) {
+  db_->Prepare("DELETE FROM lambda_event_source_mappings WHERE uuid = ?1").Bind(1, uuid).Run();
+}
+
+// ---- Event invoke configs --------------------------------------------------------------------
+
+std::optional<EventInvokeConfig> LambdaStore::FindInvokeConfig(const Scope& scope,
+                                                               const std::string& function,
+                                                               const std::string& qualifier) {
+  auto& st = db_->Prepare(
+      "SELECT account, region, function, qualifier, config FROM lambda_event_invoke_configs "
+      "WHERE account = ?1 AND region = ?2 AND function = ?3 AND qualifier = ?4");
+  st.Bind(1, scope.account_id).Bind(2, scope.region).Bind(3, function).Bind(4, qualifier);
+  if (!st.Step()) {
+    return std::nullopt;
+  }
+  return InvokeConfigFromRow(st);
+}
+
+void LambdaStore::PutInvokeConfig(const EventInvokeConfig& c) {
+  db_->Prepare(
+         "INSERT OR REPLACE INTO lambda_event_invoke_configs(account, region, function, "
+         "qualifier, config) VALUES(?1, ?2, ?3, ?4, ?5)")
+      .Bind(1, c.account)
+      .Bind(2, c.region)
+      .Bind(3, c.function)
+      .Bind(4, c.qualifier)
+      .Bind(5, InvokeConfigToJson(c))
+      .Run();
+}
+
+std::vector<EventInvokeConfig> LambdaStore::ListInvokeConfigs(const Scope& scope,
+                                                              const std::string& function) {
+  std::vector<EventInvokeConfig> out;
+  auto& st = db_->Prepare(
+      "SELECT account, region, function, qualifier, config FROM lambda_event_invoke_configs "
+      "WHERE account = ?1 AND region = ?2 AND function = ?3 ORDER BY qualifier");
+  st.Bind(1, scope.account_id).Bind(2, scope.region).Bind(3, function);
+  while (st.Step()) {
+    out.push_back(InvokeConfigFromRow(st));
+  }
+  return out;
+}
+
+void LambdaStore::DeleteInvokeConfig(const Scope& scope, const std::string& function,
+                                     const std::string& qualifier) {
+  db_->Prepare(
+         "DELETE FROM lambda_event_invoke_configs WHERE account = ?1 AND region = ?2 AND "
+         "function = ?3 AND qualifier = ?4")
+      .Bind(1, scope.account_id)
+      .Bind(2, scope.region)
+      .Bind(3, function)
+      .Bind(4, qualifier)
+      .Run();
+}
+
+// ---- Queued Event invocations ----------------------------------------------------------------
+
+int64_t LambdaStore::InsertEvent(const QueuedEvent& e) {
+  db_->Prepare(
+         "INSERT INTO lambda_async_events(account, region, function, qualifier, version, "
+         "request_id, payload, enqueued_ms, attempts, not_before_ms, last_result) "
+         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+      .Bind(1, e.account)
+      .Bind(2, e.region)
+      .Bind(3, e.function)
+      .Bind(4, e.qualifier)
+      .Bind(5, e.version)
+      .Bind(6, e.request_id)
+      .BindBlob(7, e.payload)
+      .Bind(8, e.enqueued_ms)
+      .Bind(9, static_cast<int64_t>(e.attempts))
+      .Bind(10, e.not_before_ms)
+      .Bind(11, LastResultToJson(e))
+      .Run();
+  return db_->LastInsertRowId();
+}
+
+void LambdaStore::UpdateEventProgress(const QueuedEvent& e) {
+  db_->Prepare(
+         "UPDATE lambda_async_events SET attempts = ?2, not_before_ms = ?3, last_result = ?4 "
+         "WHERE id = ?1")
+      .Bind(1, e.id)
+      .Bind(2, static_cast<int64_t>(e.attempts))
+      .Bind(3, e.not_before_ms)
+      .Bind(4, LastResultToJson(e))
+      .Run();
+}
+
+void LambdaStore::DeleteEvent(int64_t id) {
+  db_->Prepare("DELETE FROM lambda_async_events WHERE id = ?1").Bind(1, id).Run();
+}
+
+std::vector<QueuedEvent> LambdaStore::AllEvents() {
+  std::vector<QueuedEvent> out;
+  auto& st = db_->Prepare(std::string("SELECT ") + kEventColumns +
+                          " FROM lambda_async_events ORDER BY id");
+  while (st.Step()) {
+    out.push_back(EventFromRow(st));
+  }
+  return out;
 }
 
 }  // namespace nimbus::lambda

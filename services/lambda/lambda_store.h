@@ -12,7 +12,8 @@
 namespace nimbus::lambda {
 
 // Lambda state over one SQLite database: functions, their versions ($LATEST and published),
-// aliases, resource policies, function URL configs and layers. Every call is scoped by
+// aliases, resource policies, function URL configs, layers, event source mappings, event
+// invoke configs and the queue of Event invocations. Every call is scoped by
 // {account, region}. Owned by LambdaService and used only on its strand. Failures throw
 // storage::StoreException (the dispatcher answers InternalFailure).
 class LambdaStore {
@@ -76,6 +77,30 @@ class LambdaStore {
   void DeleteLayerVersion(const Scope& scope, const std::string& name, int64_t version);
   // Bytes of every stored layer version of the scope (account usage).
   int64_t LayerCodeSize(const Scope& scope);
+
+  // Event source mappings, by UUID; lists are in creation order.
+  std::optional<EventSourceMapping> FindMapping(const std::string& uuid);
+  void PutMapping(const EventSourceMapping& mapping);
+  std::vector<EventSourceMapping> ListMappings(const Scope& scope);
+  std::vector<EventSourceMapping> AllMappings();  // every scope (restart, reset)
+  void DeleteMapping(const std::string& uuid);
+
+  // Event invoke configs per function and qualifier ("$LATEST" for the unqualified function).
+  // DeleteFunction removes them with the function.
+  std::optional<EventInvokeConfig> FindInvokeConfig(const Scope& scope,
+                                                    const std::string& function,
+                                                    const std::string& qualifier);
+  void PutInvokeConfig(const EventInvokeConfig& config);
+  std::vector<EventInvokeConfig> ListInvokeConfigs(const Scope& scope,
+                                                   const std::string& function);
+  void DeleteInvokeConfig(const Scope& scope, const std::string& function,
+                          const std::string& qualifier);
+
+  // Queued Event invocations, kept until done. InsertEvent returns the new row id.
+  int64_t InsertEvent(const QueuedEvent& event);
+  void UpdateEventProgress(const QueuedEvent& event);  // attempts, not_before_ms, last result
+  void DeleteEvent(int64_t id);
+  std::vector<QueuedEvent> AllEvents();  // in queue order
 
  private:
   std::unique_ptr<storage::Database> db_;
