@@ -65,6 +65,12 @@ std::string Statement::Text(int column) const {
   return data ? std::string(data, static_cast<size_t>(size)) : std::string();
 }
 
+void Statement::ResetIfBusy() {
+  if (sqlite3_stmt_busy(stmt_) != 0) {
+    sqlite3_reset(stmt_);
+  }
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -168,10 +174,19 @@ void Database::Reset() {
   tx.Commit();
 }
 
+void Database::ReleaseReaders() {
+  for (auto& [sql, statement] : cache_) {
+    statement->ResetIfBusy();
+  }
+}
+
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
 
-Database::Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+Database::Transaction::Transaction(Database& db) : db_(db) {
+  db_.ReleaseReaders();
+  db_.Exec("BEGIN IMMEDIATE");
+}
 Database::Transaction::~Transaction() {
   if (!done_) {
     try {
@@ -182,6 +197,7 @@ Database::Transaction::~Transaction() {
   }
 }
 void Database::Transaction::Commit() {
+  db_.ReleaseReaders();  // the commit's automatic checkpoint needs no reader on the WAL
   db_.Exec("COMMIT");
   done_ = true;
 }

@@ -45,6 +45,9 @@ class Statement {
   std::string Text(int column) const;
 
   void Reset();
+  // Resets the statement if it is mid-iteration (stepped, not run to completion): such a
+  // statement holds a read transaction, which keeps the WAL from being checkpointed.
+  void ResetIfBusy();
 
  private:
   sqlite3_stmt* stmt_;
@@ -84,6 +87,10 @@ class Database {
 
   // Deletes every row of every table except the migration record (POST /_nimbus/reset).
   void Reset();
+
+  // Ends the read transactions of cached statements left mid-iteration (stores return after
+  // their first row). Transactions do it before BEGIN and COMMIT, so the WAL checkpoints.
+  void ReleaseReaders();
 
   int64_t LastInsertRowId() const;
   int Changes() const;

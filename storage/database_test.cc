@@ -100,5 +100,31 @@ TEST(Database, OnDiskStateSurvivesReopen) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Database, WalIsCheckpointedWhileStatementsStopAfterTheirFirstRow) {
+  auto dir = std::filesystem::temp_directory_path() / ("nimbus-wal-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "state.sqlite").string();
+  {
+    auto db = Database::Open(path);
+    db->Migrate("test", kMigrations);
+    for (int i = 0; i < 3000; ++i) {
+      // A lookup that stops after its first row, as stores do, then a committed write.
+      auto& find = db->Prepare("SELECT COUNT(*) FROM items");
+      ASSERT_TRUE(find.Step());
+      Database::Transaction tx(*db);
+      db->Prepare("INSERT INTO items(name, body) VALUES(?1, ?2)")
+          .Bind(1, "n" + std::to_string(i))
+          .BindBlob(2, std::string(2000, 'x'))
+          .Run();
+      tx.Commit();
+    }
+    // SQLite checkpoints every ~1000 pages: without readers the WAL stays bounded and the
+    // database file grows instead.
+    EXPECT_GT(std::filesystem::file_size(path), 2'000'000u);
+    EXPECT_LT(std::filesystem::file_size(path + "-wal"), 8'000'000u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace nimbus::storage
