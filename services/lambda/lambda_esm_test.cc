@@ -986,5 +986,121 @@ TEST_F(LambdaEsmTest, ThrottledEventsDoNotCountAsAttempts) {
   EXPECT_TRUE(sqs_.sent.empty());
 }
 
+TEST_F(LambdaEsmTest, EventOlderThanItsMaximumAgeGoesToOnFailureUnrun) {
+  CreateFunction("fn");
+  Ok("PutFunctionEventInvokeConfig",
+     R"({"FunctionName":"fn","MaximumEventAgeInSeconds":60,"DestinationConfig":{)"
+     R"("OnFailure":{"Destination":"arn:aws:sqs:us-east-1:000000000000:dlq"}}})");
+  executor_.answer = [&](const runtime::InvokeRequest&) -> Result<runtime::InvokeResult> {
+    return AwsError::Sender("TooManyRequestsException", "Rate Exceeded.", 429);
+  };
+  Ok("Invoke", R"({"FunctionName":"fn","InvocationType":"Event","Payload":"{\"late\":1}"})");
+  ASSERT_TRUE(RunUntil([&] { return executor_.requests.size() == 1; }));
+  clock_.Advance(61s);  // throttled past its maximum age: the retry finds it expired
+  ASSERT_TRUE(RunUntil([&] { return !sqs_.sent.empty(); }, 3s));
+  EXPECT_EQ(executor_.requests.size(), 1u);
+  auto record = Parse(Parse(sqs_.sent[0].second)["MessageBody"].GetString());
+  EXPECT_STREQ(record["requestContext"]["condition"].GetString(), "EventAgeExceeded");
+  EXPECT_EQ(record["requestContext"]["approximateInvokeCount"].GetInt(), 0);
+  EXPECT_EQ(record["requestPayload"]["late"].GetInt(), 1);
+  EXPECT_FALSE(record.HasMember("responseContext"));
+}
+
+// PERSISTENCE=1: queued events and enabled mappings come back with the database.
+TEST(LambdaRestart, QueuedEventsAndMappingsResume) {
+  fs::path root = fs::temp_directory_path() / ("nimbus-esm-restart-" + RandomHex(12));
+  fs::create_directories(root / "src");
+  std::string db_path = (root / "lambda.sqlite").string();
+  runtime::CodeStore code_store((root / "code").string());
+  FakeExecutor executor;
+  asio::io_context ioc;
+  auto sqs = std::make_unique<FakeSqs>(ioc);
+  sqs->AddQueue("in");
+  testing::FakeClock clock;
+  auto run_until = [&](const std::function<bool()>& done) {
+    auto end = std::chrono::steady_clock::now() + 3s;
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      ioc.restart();
+      ioc.run_for(2ms);
+    }
+    return done();
+  };
+  auto start = [&](LambdaService& svc, OperationTable& table) {
+    svc.Register(table);
+    ServiceEnv env;
+    env.strand = asio::make_strand(ioc);
+    env.clock = &clock;
+    env.client = sqs.get();
+    env.open_database = [&](std::string_view) { return storage::Database::Open(db_path); };
+    svc.Start(env);
+  };
+  auto call = [&](OperationTable& table, const std::string& op, const std::string& json) {
+    rapidjson::Document params;
+    params.Parse(json.c_str());
+    RequestContext ctx;
+    ctx.clock = &clock;
+    ctx.request_id = NewUuid();
+    ParamReader reader(params);
+    const OperationHandler* h = table.Find(op);
+    if (h->sync) {
+      return h->sync(ctx, reader);
+    }
+    auto future = asio::co_spawn(ioc, h->async(ctx, reader), asio::use_future);
+    while (future.wait_for(0s) != std::future_status::ready) {
+      ioc.restart();
+      ioc.run_for(1ms);
+    }
+    return future.get();
+  };
+  std::string uuid;
+  {
+    LambdaService first(executor, code_store, ServiceOptions());
+    OperationTable table;
+    start(first, table);
+    ASSERT_TRUE(call(table, "CreateFunction",
+                     R"({"FunctionName":"fn","Runtime":"python3.12","Role":")" +
+                         std::string(kRole) +
+                         R"(","Handler":"app.handler","Code":{"S3Bucket":"hot-reload","S3Key":")" +
+                         (root / "src").string() + "\"}}"));
+    auto mapping = call(table, "CreateEventSourceMapping",
+                        std::string(R"({"FunctionName":"fn","EventSourceArn":")") + kQueueArn +
+                            "\"}");
+    ASSERT_TRUE(mapping);
+    uuid = (*mapping)["UUID"].GetString();
+    executor.answer = [](const runtime::InvokeRequest&) -> Result<runtime::InvokeResult> {
+      return AwsError::Sender("TooManyRequestsException", "Rate Exceeded.", 429);
+    };
+    ASSERT_TRUE(call(table, "Invoke",
+                     R"({"FunctionName":"fn","InvocationType":"Event","Payload":"{\"k\":1}"})"));
+    ASSERT_TRUE(run_until([&] { return executor.requests.size() == 1; }));
+    first.Stop();
+    sqs->Stop();
+    ioc.restart();
+    ioc.run_for(50ms);
+  }
+  executor.answer = nullptr;
+  executor.requests.clear();
+  sqs = std::make_unique<FakeSqs>(ioc);  // the queue's earlier state plays no part here
+  sqs->AddQueue("in");
+  {
+    LambdaOptions options = ServiceOptions();
+    options.resume_on_start = true;
+    LambdaService second(executor, code_store, options);
+    OperationTable table;
+    start(second, table);
+    ASSERT_TRUE(run_until([&] { return executor.requests.size() == 1; }));
+    EXPECT_EQ(executor.requests[0].payload, R"({"k":1})");
+    ASSERT_TRUE(run_until([&] { return second.PollerOf(uuid) != nullptr; }));
+    sqs->Send("in", "after restart");
+    ASSERT_TRUE(run_until([&] { return sqs->deleted.size() == 1; }));
+    second.Stop();
+    sqs->Stop();
+    ioc.restart();
+    ioc.run_for(50ms);
+  }
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
 }  // namespace
 }  // namespace nimbus::lambda

@@ -63,9 +63,11 @@ struct FunctionUrlTarget {
 //
 // Event invocations (and every other asynchronous source) go through a queue kept in the
 // database until each event is done, and run on the strand, at most `max_async_in_flight` at
-// a time. A throttled event is retried every second (up to its maximum age), a failed one up
-// to MaximumRetryAttempts times with backoff; then it goes to its OnSuccess/OnFailure
-// destination (SQS, SNS or Lambda), or on failure to the function's dead-letter queue.
+// a time. A throttled event (or one that met a system error) goes back to the queue, retried
+// after 1 s backing off to 5 s, up to its maximum age, without counting as an attempt; a
+// failed one is retried up to MaximumRetryAttempts times, after `async_retry_base` then twice
+// that. Then it goes to its OnSuccess/OnFailure destination (SQS, SNS or Lambda), or on
+// failure to the function's dead-letter queue. With PERSISTENCE=1 the queue survives restarts.
 //
 // Event source mappings (SQS) run an SqsPoller each while enabled; the pollers call back into
 // the service (BatchInvoker) to invoke the function synchronously.
