@@ -91,12 +91,25 @@ Output Empty() {
   return o;
 }
 
-std::string Join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) {
-    out += out.empty() ? p : ", " + p;
+// One page of queue URLs: trims `queues` to `limit`, writes them under `key` (omitted when
+// empty unless `always`) and a NextToken when a MaxResults page was cut short.
+void WriteQueueUrlPage(Out& out, std::vector<Queue>& queues, int64_t limit, bool paged,
+                       const char* key, bool always,
+                       const std::function<std::string(const Queue&)>& url_of) {
+  bool more = static_cast<int64_t>(queues.size()) > limit;
+  if (more) {
+    queues.resize(static_cast<size_t>(limit));
   }
-  return out;
+  if (always || !queues.empty()) {
+    Value urls(rapidjson::kArrayType);
+    for (const auto& q : queues) {
+      urls.PushBack(out.Str(url_of(q)), out.a());
+    }
+    out.Set(key, std::move(urls));
+  }
+  if (more && paged) {
+    out.SetStr("NextToken", Base64Encode(queues.back().name));
+  }
 }
 
 // AWS: allowed message characters are #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF,
@@ -597,20 +610,8 @@ Result<Output> SqsService::ListQueues(RequestContext& ctx, ParamReader& in) {
   int64_t limit = max.value_or(1000);
   auto queues = store_->ListQueues(ctx.scope.account_id, ctx.scope.region, prefix, after, limit + 1);
   Out out;
-  bool more = static_cast<int64_t>(queues.size()) > limit;
-  if (more) {
-    queues.resize(static_cast<size_t>(limit));
-  }
-  if (!queues.empty()) {
-    Value urls(rapidjson::kArrayType);
-    for (const auto& q : queues) {
-      urls.PushBack(out.Str(UrlOf(ctx, q)), out.a());
-    }
-    out.Set("QueueUrls", std::move(urls));
-  }
-  if (more && max) {
-    out.SetStr("NextToken", Base64Encode(queues.back().name));
-  }
+  WriteQueueUrlPage(out, queues, limit, max.has_value(), "QueueUrls", false,
+                    [&](const Queue& q) { return UrlOf(ctx, q); });
   return out.Take();
 }
 
@@ -1119,7 +1120,7 @@ std::optional<std::vector<Message>> SqsService::ReplayAttempt(const Queue& q,
   return out;
 }
 
-Result<Output> SqsService::ReceiveOnce(const RequestContext& ctx, const Queue& q,
+Result<Output> SqsService::ReceiveOnce(const RequestContext& /*ctx*/, const Queue& q,
                                        const ReceiveRequest& req) {
   storage::Database::Transaction tx(store_->db());
   ExpireOld(q);
@@ -1472,18 +1473,8 @@ Result<Output> SqsService::ListDeadLetterSourceQueues(RequestContext& ctx, Param
   }
   Out out;
   int64_t limit = max.value_or(1000);
-  bool more = static_cast<int64_t>(sources.size()) > limit;
-  if (more) {
-    sources.resize(static_cast<size_t>(limit));
-  }
-  Value urls(rapidjson::kArrayType);
-  for (const auto& s : sources) {
-    urls.PushBack(out.Str(UrlOf(ctx, s)), out.a());
-  }
-  out.Set("queueUrls", std::move(urls));
-  if (more && max) {
-    out.SetStr("NextToken", Base64Encode(sources.back().name));
-  }
+  WriteQueueUrlPage(out, sources, limit, max.has_value(), "queueUrls", true,
+                    [&](const Queue& q) { return UrlOf(ctx, q); });
   return out.Take();
 }
 
