@@ -16,11 +16,15 @@
 #include "edge/dispatcher.h"
 #include "edge/gateway.h"
 #include "edge/server.h"
+#include "services/apigateway/apigateway_service.h"
+#include "services/apigateway/apigatewayv2_service.h"
+#include "services/iam/iam_service.h"
 #include "services/lambda/function_url/function_url_data_plane.h"
 #include "services/lambda/lambda_service.h"
 #include "services/lambda/runtime/local_executor.h"
 #include "services/logs/lambda_log_sink.h"
 #include "services/logs/logs_service.h"
+#include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 #include "storage/database.h"
@@ -38,6 +42,10 @@ lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
                                         std::unique_ptr<logs::LogsService> logs_service) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>());
+  dispatcher.Add(std::make_unique<iam::IamService>());
+  dispatcher.Add(std::make_unique<sns::SnsService>());
+  dispatcher.Add(std::make_unique<apigateway::ApiGatewayService>());
+  dispatcher.Add(std::make_unique<apigateway::ApiGatewayV2Service>());
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
   dispatcher.Add(std::move(lambda_service));

@@ -1,0 +1,7 @@
+#include "services/sns/sns_service.h"
+
+namespace nimbus::sns {
+
+void SnsService::Register(OperationTable& /*table*/) {}
+
+}  // namespace nimbus::sns
