@@ -92,6 +92,8 @@ std::string EndpointUrl(const boost::asio::ip::tcp::endpoint& endpoint) {
 
 ServiceEnv MakeEnv(const edge::Config& config) {
   ServiceEnv env;
+  env.data_dir = config.data_dir;
+  env.persistence = config.persistence;
   if (config.persistence) {
     std::filesystem::create_directories(config.data_dir + "/state");
     env.open_database = [dir = config.data_dir](std::string_view service) {

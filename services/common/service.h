@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ struct ServiceEnv {
   const Clock* clock = &SystemClock::Instance();
   // Opens this service's own SQLite database (in memory, or on disk with PERSISTENCE=1).
   std::function<std::unique_ptr<storage::Database>(std::string_view service)> open_database;
+  // DATA_DIR, for files a service keeps beside its database (SNS's signing key). Always set;
+  // `persistence` says whether what is written there must survive a restart.
+  std::string data_dir;
+  bool persistence = false;
 };
 
 // One AWS service (LocalStack's lifecycle hooks, kept this small on purpose). `Name()` is the
