@@ -1,11 +1,10 @@
 #include "services/apigateway/vtl/vtl.h"
 
-namespace nimbus::apigateway::vtl {
+#include "services/apigateway/vtl/ast.h"
+#include "services/apigateway/vtl/evaluator.h"
+#include "services/apigateway/vtl/parser.h"
 
-// TODO(vtl): replaced by the parser/evaluator in the next commits; the interface is final.
-struct Node {
-  std::string text;
-};
+namespace nimbus::apigateway::vtl {
 
 CompiledTemplate::CompiledTemplate() = default;
 CompiledTemplate::CompiledTemplate(CompiledTemplate&&) noexcept = default;
@@ -14,16 +13,18 @@ CompiledTemplate::~CompiledTemplate() = default;
 
 CompiledTemplate CompiledTemplate::Compile(std::string_view template_text, const Limits& limits) {
   if (template_text.size() > limits.max_template_bytes) {
-    throw TemplateError("template too large");
+    throw TemplateError("template larger than " + std::to_string(limits.max_template_bytes) +
+                        " bytes");
   }
   CompiledTemplate t;
-  t.root_ = std::make_shared<Node>(Node{std::string(template_text)});
+  t.template_ = std::make_shared<const Template>(Parse(template_text, limits.max_parse_depth));
   t.limits_ = limits;
   return t;
 }
 
-std::string CompiledTemplate::Render(const RenderInput&, RenderOverrides*) const {
-  return root_->text;
+std::string CompiledTemplate::Render(const RenderInput& input, RenderOverrides* overrides) const {
+  Evaluator evaluator(*template_, limits_, input);
+  return evaluator.Run(overrides);
 }
 
 std::string Render(std::string_view template_text, const RenderInput& input) {

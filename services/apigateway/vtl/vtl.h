@@ -26,6 +26,14 @@ class TemplateError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// $input.json / $input.path on a body that is not JSON. what() is AWS's client message:
+// "Could not parse request body into json: <parser detail>" (AWS answers 400 with it for
+// request templates).
+class InvalidJsonBody : public TemplateError {
+ public:
+  using TemplateError::TemplateError;
+};
+
 struct RenderInput {
   std::string body;                                           // $input.body / $input.json / $input.path
   std::map<std::string, std::string> path, querystring;       // $input.params('x') / $input.params().path
@@ -50,9 +58,13 @@ struct Limits {
   std::size_t max_loop_iterations = 100'000;  // per #foreach (also bounds [a..b] ranges)
   std::size_t max_depth = 64;               // macro / #define / #parse-like nesting
   std::size_t max_template_bytes = 1024 * 1024;
+  std::size_t max_parse_depth = 200;       // nested blocks / parentheses in the source
+  // AWS renders a null or undefined reference as "" (plain Velocity renders its source text,
+  // e.g. "$foo"); set to get Velocity's behaviour.
+  bool render_null_literally = false;
 };
 
-struct Node;  // AST, defined in the implementation
+struct Template;  // the parsed AST (ast.h)
 
 // A parsed template. Parse once, render many times.
 class CompiledTemplate {
@@ -69,7 +81,7 @@ class CompiledTemplate {
 
  private:
   CompiledTemplate();
-  std::shared_ptr<const Node> root_;
+  std::shared_ptr<const Template> template_;
   Limits limits_;
 };
 

@@ -1,0 +1,87 @@
+#pragma once
+
+// Renders a parsed Template against one request. One Evaluator per render; not thread-safe.
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "services/apigateway/vtl/ast.h"
+#include "services/apigateway/vtl/value.h"
+#include "services/apigateway/vtl/vtl.h"
+
+namespace nimbus::apigateway::vtl {
+
+class Evaluator {
+ public:
+  Evaluator(const Template& tmpl, const Limits& limits, const RenderInput& input);
+
+  // Renders the whole template. Throws TemplateError when a limit is exceeded or a method
+  // fails the way a Java method would throw (index out of range, bad regex).
+  std::string Run(RenderOverrides* overrides);
+
+  // Counts evaluation work against Limits::max_steps.
+  void Step(size_t n = 1);
+  // Throws if a produced string is bigger than the output limit.
+  void CheckSize(size_t bytes) const;
+  const Limits& limits() const { return limits_; }
+  const RenderInput& input() const { return input_; }
+
+  // The request/response body parsed as JSON, parsed on first use. Throws InvalidJsonBody.
+  const Value& BodyJson();
+
+  // Renders a #define block (used when a define reference is converted to text).
+  std::string RenderDefine(const Block& block);
+
+ private:
+  enum class Flow { kNormal, kBreak, kStop };
+
+  Flow RenderBlock(const Block& block, std::string& out);
+  Flow RenderNode(const Node& node, std::string& out);
+  void RenderReference(const Node& node, std::string& out);
+  void AppendValue(const Value& v, std::string& out);
+  Flow RenderForeach(const Node& node, std::string& out);
+  Flow RenderMacroCall(const Node& node, std::string& out);
+  void Assign(const Reference& ref, Value value);
+
+  Value Eval(const Expr& e);
+  Value EvalReference(const Reference& ref);
+  Value EvalBinary(const Expr& e);
+  Value Lookup(const std::string& name) const;
+  void SetVar(const std::string& name, Value v);
+
+  void CollectOverrides(RenderOverrides& overrides);
+
+  struct DepthGuard {
+    explicit DepthGuard(Evaluator& ev);
+    ~DepthGuard() { --ev.depth_; }
+    Evaluator& ev;
+  };
+
+  const Template& tmpl_;
+  const Limits& limits_;
+  const RenderInput& input_;
+  std::unordered_map<std::string, Value> vars_;
+  size_t steps_ = 0;
+  size_t depth_ = 0;
+  std::optional<Value> body_json_;
+};
+
+// Property access and method calls on any value (methods.cc). Return false when the target has
+// no such member: the reference then evaluates to null.
+bool GetProperty(const Value& target, std::string_view name, Value& out, Evaluator& ev);
+bool CallMethod(const Value& target, std::string_view name, std::vector<Value>& args, Value& out,
+                Evaluator& ev);
+
+// Velocity truthiness (#if): null and false are false, everything else is true.
+bool Truthy(const Value& v);
+// Velocity's == (numbers by value, otherwise same type equals, otherwise by toString).
+bool ValuesEqual(const Value& a, const Value& b);
+
+// The API Gateway host objects (apigw_objects.cc).
+ObjectPtr MakeInputObject();
+ObjectPtr MakeUtilObject();
+Value MakeParamsMap(const RenderInput& input);
+
+}  // namespace nimbus::apigateway::vtl

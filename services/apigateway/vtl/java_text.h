@@ -1,0 +1,56 @@
+#pragma once
+
+// Java library behaviour the templates rely on: commons-lang escapeJavaScript, URLEncoder /
+// URLDecoder, java.util.regex (mapped onto std::regex), and String indexing in characters.
+
+#include <cstddef>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nimbus::apigateway::vtl {
+
+// StringEscapeUtils.escapeJavaScript: ' " \ / escaped with a backslash, control characters as
+// \b \t \n \f \r or \u00XX, everything outside ASCII as \uXXXX (UTF-16 units).
+std::string EscapeJavaScript(std::string_view s);
+// URLEncoder.encode(s, "UTF-8"): form encoding, space as '+'.
+std::string UrlEncode(std::string_view s);
+// URLDecoder.decode(s, "UTF-8"); nullopt on a malformed % escape.
+std::optional<std::string> UrlDecode(std::string_view s);
+// Base64 decoding that skips characters outside the alphabet (commons-codec style).
+std::string Base64DecodeLenient(std::string_view s);
+
+// Character (code point) indexing over UTF-8 text.
+size_t CharCount(std::string_view s);
+// Byte offset of character `index`; npos if index > CharCount(s).
+size_t ByteOffset(std::string_view s, size_t index);
+// Character index of byte offset `byte`.
+size_t CharIndex(std::string_view s, size_t byte);
+
+// String.trim(): strips characters <= ' ' from both ends.
+std::string JavaTrim(std::string_view s);
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+// String.hashCode() over UTF-16 units.
+int32_t JavaHashCode(std::string_view s);
+
+// A java.util.regex pattern. Throws TemplateError on a pattern std::regex cannot express or a
+// subject too long to match safely.
+class JavaRegex {
+ public:
+  explicit JavaRegex(std::string_view pattern);
+  std::string Replace(std::string_view subject, std::string_view replacement, bool all) const;
+  bool Matches(std::string_view subject) const;
+  std::vector<std::string> Split(std::string_view subject, int64_t limit) const;
+
+ private:
+  void CheckSubject(std::string_view subject) const;
+  std::string literal_;  // set when the pattern has no metacharacters
+  bool is_literal_ = false;
+  bool unbounded_ = false;  // has * + or {n,} : recursion grows with the subject
+  std::optional<std::regex> re_;
+};
+
+}  // namespace nimbus::apigateway::vtl
