@@ -93,6 +93,20 @@ Config Config::FromEnvironment() {
   if (const char* v = Env("NIMBUS_IDLE_TIMEOUT_MS")) {
     c.idle_timeout = std::chrono::milliseconds(ParsePositive("NIMBUS_IDLE_TIMEOUT_MS", v));
   }
+  if (const char* v = Env("SIGV4_VERIFY")) {
+    c.sigv4_verify = Truthy(v);
+  }
+  if (const char* v = Env("ENFORCE_IAM")) {
+    std::string mode(v);
+    if (mode == "soft" || mode == "SOFT") {
+      c.enforce_iam = EnforceIam::kSoft;
+    } else if (Truthy(v)) {
+      c.enforce_iam = EnforceIam::kOn;
+      c.sigv4_verify = true;  // enforcement trusts only verified signatures
+    } else if (mode != "0" && mode != "false" && mode != "off") {
+      throw std::invalid_argument("ENFORCE_IAM must be 1, soft or 0");
+    }
+  }
   return c;
 }
 

@@ -7,6 +7,9 @@
 
 namespace nimbus::edge {
 
+// ENFORCE_IAM: off (default), soft (log would-be denials), on (deny).
+enum class EnforceIam { kOff, kSoft, kOn };
+
 struct ListenAddress {
   std::string host;
   uint16_t port = 0;
@@ -22,6 +25,8 @@ struct Config {
   int io_threads = 1;
   std::chrono::milliseconds idle_timeout{60000};
   uint64_t body_limit = 72ull * 1024 * 1024;  // a 50 MiB zip in base64 (~67 MiB) fits
+  bool sigv4_verify = false;                   // SIGV4_VERIFY=1 (implied by ENFORCE_IAM=1)
+  EnforceIam enforce_iam = EnforceIam::kOff;   // ENFORCE_IAM=1|soft
 
   // Reads the environment. Throws std::invalid_argument with a one-line reason on bad values.
   static Config FromEnvironment();
