@@ -60,7 +60,7 @@ class InputObject final : public Object {
         // AWS: a missing definite path renders as nothing.
         out = found ? Value(ToJson(result)) : Value();
         if (out.IsString()) {
-          ev.CheckSize(out.AsString().size());
+          ev.Produce(out.AsString().size());
         }
       } else {
         out = result;
@@ -143,7 +143,7 @@ class UtilObject final : public Object {
       return false;
     }
     if (out.IsString()) {
-      ev.CheckSize(out.AsString().size());
+      ev.Produce(out.AsString().size());
     }
     return true;
   }

@@ -170,6 +170,15 @@ void Evaluator::CheckSize(size_t bytes) const {
   }
 }
 
+void Evaluator::Produce(size_t bytes) {
+  CheckSize(bytes);
+  produced_ += bytes;
+  if (produced_ > limits_.max_produced_bytes) {
+    throw TemplateError("template built more than " +
+                        std::to_string(limits_.max_produced_bytes) + " bytes of strings");
+  }
+}
+
 const Value& Evaluator::BodyJson() {
   if (!body_json_) {
     // AWS: an empty body is treated as "{}".
@@ -221,6 +230,7 @@ std::string Evaluator::RenderDefine(const Block& block) {
   DepthGuard guard(*this);
   std::string s;
   RenderBlock(block, s);
+  Produce(s.size());
   return s;
 }
 
@@ -518,6 +528,7 @@ Value Evaluator::Eval(const Expr& e) {
       DepthGuard guard(*this);
       std::string s;
       RenderBlock(*e.body, s);
+      Produce(s.size());
       return Value(std::move(s));
     }
     case Expr::Kind::kReference:
@@ -651,7 +662,7 @@ Value Evaluator::EvalBinary(const Expr& e) {
     if (l.IsString() || r.IsString()) {
       // Velocity 1.7: '+' with a string operand concatenates.
       std::string s = ToJavaString(l) + ToJavaString(r);
-      CheckSize(s.size());
+      Produce(s.size());
       return Value(std::move(s));
     }
     return Value();

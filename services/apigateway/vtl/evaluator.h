@@ -25,6 +25,9 @@ class Evaluator {
   void Step(size_t n = 1);
   // Throws if a produced string is bigger than the output limit.
   void CheckSize(size_t bytes) const;
+  // Counts newly built text against Limits::max_produced_bytes (bounds memory and time spent
+  // building strings, e.g. a loop concatenating a large body).
+  void Produce(size_t bytes);
   const Limits& limits() const { return limits_; }
   const RenderInput& input() const { return input_; }
 
@@ -64,6 +67,7 @@ class Evaluator {
   const RenderInput& input_;
   std::unordered_map<std::string, Value> vars_;
   size_t steps_ = 0;
+  size_t produced_ = 0;
   size_t depth_ = 0;
   std::optional<Value> body_json_;
 };

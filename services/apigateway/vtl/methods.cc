@@ -211,7 +211,9 @@ bool StringMethod(const std::string& s, std::string_view name, std::vector<Value
     if (n1 < 0) {
       OutOfBounds("count is negative: " + std::to_string(n1));
     }
-    ev.CheckSize(s.size() * static_cast<size_t>(n1));
+    if (n1 > 0 && s.size() > ev.limits().max_output_bytes / static_cast<size_t>(n1)) {
+      ev.CheckSize(ev.limits().max_output_bytes + 1);
+    }
     ev.Step(static_cast<size_t>(n1));
     std::string r;
     for (int64_t i = 0; i < n1; ++i) {
@@ -606,7 +608,13 @@ bool CallMethod(const Value& target, std::string_view name, std::vector<Value>& 
       }
       return NumberMethod(target, name, args, out);
     case 4:
-      return StringMethod(target.AsString(), name, args, out, ev);
+      if (StringMethod(target.AsString(), name, args, out, ev)) {
+        if (out.IsString()) {
+          ev.Produce(out.AsString().size());
+        }
+        return true;
+      }
+      return false;
     case 5:
       return ListMethod(target.AsList(), name, args, out, ev);
     case 6:

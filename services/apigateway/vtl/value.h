@@ -28,16 +28,19 @@ using ObjectPtr = std::shared_ptr<Object>;
 
 struct Value {
   // Null is Java null: an undefined reference, a missing map key, a method returning null.
-  std::variant<std::monostate, bool, int64_t, double, std::string, ListPtr, MapPtr, ObjectPtr> v;
+  // Strings are immutable and shared, as Java strings are, so copying a value never copies text.
+  std::variant<std::monostate, bool, int64_t, double, std::shared_ptr<const std::string>, ListPtr,
+               MapPtr, ObjectPtr>
+      v;
 
   Value() = default;
   Value(bool b) : v(b) {}  // NOLINT(google-explicit-constructor): values convert freely
   Value(int i) : v(static_cast<int64_t>(i)) {}           // NOLINT
   Value(int64_t i) : v(i) {}                             // NOLINT
   Value(double d) : v(d) {}                              // NOLINT
-  Value(std::string s) : v(std::move(s)) {}              // NOLINT
-  Value(std::string_view s) : v(std::string(s)) {}       // NOLINT
-  Value(const char* s) : v(std::string(s)) {}            // NOLINT
+  Value(std::string s) : v(std::make_shared<const std::string>(std::move(s))) {}  // NOLINT
+  Value(std::string_view s) : Value(std::string(s)) {}   // NOLINT
+  Value(const char* s) : Value(std::string(s)) {}        // NOLINT
   Value(ListPtr l) : v(std::move(l)) {}                  // NOLINT
   Value(MapPtr m) : v(std::move(m)) {}                   // NOLINT
   Value(ObjectPtr o) : v(std::move(o)) {}                // NOLINT
@@ -55,7 +58,7 @@ struct Value {
   bool AsBool() const { return std::get<bool>(v); }
   int64_t AsInt() const { return std::get<int64_t>(v); }
   double AsDouble() const { return IsInt() ? static_cast<double>(AsInt()) : std::get<double>(v); }
-  const std::string& AsString() const { return std::get<std::string>(v); }
+  const std::string& AsString() const { return *std::get<4>(v); }
   const ListPtr& AsList() const { return std::get<ListPtr>(v); }
   const MapPtr& AsMap() const { return std::get<MapPtr>(v); }
   const ObjectPtr& AsObject() const { return std::get<ObjectPtr>(v); }

@@ -54,7 +54,8 @@ struct RenderOverrides {
 
 struct Limits {
   std::size_t max_output_bytes = 10 * 1024 * 1024;
-  std::size_t max_steps = 5'000'000;        // evaluation steps (nodes visited + loop iterations)
+  std::size_t max_steps = 2'000'000;  // evaluation steps (nodes, loop iterations, list inserts)
+  std::size_t max_produced_bytes = 128 * 1024 * 1024;  // total text built by string operations
   std::size_t max_loop_iterations = 100'000;  // per #foreach (also bounds [a..b] ranges)
   std::size_t max_depth = 64;               // macro / #define / #parse-like nesting
   std::size_t max_template_bytes = 1024 * 1024;
