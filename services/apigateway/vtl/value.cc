@@ -56,9 +56,8 @@ Value* Map::Find(std::string_view key) {
 
 Value Map::Put(std::string key, Value value) {
   if (Value* existing = Find(key)) {
-    Value previous = std::move(*existing);
-    *existing = std::move(value);
-    return previous;
+    existing->v.swap(value.v);
+    return value;  // now holds the previous value
   }
   entries.emplace_back(std::move(key), std::move(value));
   if (indexed_) {
@@ -70,7 +69,8 @@ Value Map::Put(std::string key, Value value) {
 Value Map::Remove(std::string_view key) {
   for (auto it = entries.begin(); it != entries.end(); ++it) {
     if (it->first == key) {
-      Value previous = std::move(it->second);
+      Value previous;
+      previous.v.swap(it->second.v);
       entries.erase(it);
       indexed_ = false;
       return previous;
