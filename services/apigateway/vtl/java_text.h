@@ -1,11 +1,10 @@
 #pragma once
 
 // Java library behaviour the templates rely on: commons-lang escapeJavaScript, URLEncoder /
-// URLDecoder, java.util.regex (mapped onto std::regex), and String indexing in characters.
+// URLDecoder and String indexing in characters (java_regex.h has the regex engine).
 
 #include <cstddef>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,22 +34,5 @@ std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 // String.hashCode() over UTF-16 units.
 int32_t JavaHashCode(std::string_view s);
-
-// A java.util.regex pattern. Throws TemplateError on a pattern std::regex cannot express or a
-// subject too long to match safely.
-class JavaRegex {
- public:
-  explicit JavaRegex(std::string_view pattern);
-  std::string Replace(std::string_view subject, std::string_view replacement, bool all) const;
-  bool Matches(std::string_view subject) const;
-  std::vector<std::string> Split(std::string_view subject, int64_t limit) const;
-
- private:
-  void CheckSubject(std::string_view subject) const;
-  std::string literal_;  // set when the pattern has no metacharacters
-  bool is_literal_ = false;
-  bool unbounded_ = false;  // has * + or {n,} : recursion grows with the subject
-  std::optional<std::regex> re_;
-};
 
 }  // namespace nimbus::apigateway::vtl

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "services/apigateway/vtl/evaluator.h"
+#include "services/apigateway/vtl/java_regex.h"
 #include "services/apigateway/vtl/java_text.h"
 #include "services/apigateway/vtl/json.h"
 
