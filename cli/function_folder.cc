@@ -35,8 +35,10 @@ int OptInt(const rapidjson::Value& doc, const char* key, int fallback) {
   return it->value.GetInt();
 }
 
-// The runtime a handler's code implies, or "" when nothing matches.
-std::string InferRuntime(const fs::path& dir, const std::string& handler) {
+}  // namespace
+
+std::string InferRuntime(const std::string& dir_text, const std::string& handler) {
+  fs::path dir(dir_text);
   std::string module = handler.substr(0, handler.rfind('.'));
   std::error_code ec;
   if (fs::exists(dir / (module + ".py"), ec) || fs::exists(dir / module / "__init__.py", ec)) {
@@ -52,8 +54,6 @@ std::string InferRuntime(const fs::path& dir, const std::string& handler) {
   }
   return "";
 }
-
-}  // namespace
 
 void CheckLimits(int timeout, int memory) {
   if (timeout < 1 || timeout > 900) {
@@ -106,7 +106,7 @@ FunctionFolder LoadFunctionFolder(const std::string& dir_arg) {
     throw std::invalid_argument("lambda.json: \"handler\" is required");
   }
   if (f.runtime.empty()) {
-    f.runtime = InferRuntime(dir, f.handler);
+    f.runtime = InferRuntime(dir.string(), f.handler);
     if (f.runtime.empty()) {
       throw std::invalid_argument("lambda.json: no \"runtime\", and none can be inferred from "
                                   "handler \"" + f.handler + "\"");

@@ -28,6 +28,9 @@ struct FunctionFolder {
 // missing name is the folder's name. Throws std::invalid_argument with a one-line reason.
 FunctionFolder LoadFunctionFolder(const std::string& dir);
 
+// The runtime a handler's code in `dir` implies (see LoadFunctionFolder), or "".
+std::string InferRuntime(const std::string& dir, const std::string& handler);
+
 // AWS's limits: timeout 1..900 s, memory 128..10240 MB. Throws std::invalid_argument.
 void CheckLimits(int timeout, int memory);
 

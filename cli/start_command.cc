@@ -9,9 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "cli/localstack_env.h"
+#include "cli/server_lifecycle.h"
 #include "edge/config.h"
 #include "edge/dispatcher.h"
 #include "edge/gateway.h"
@@ -109,8 +113,12 @@ ServiceEnv MakeEnv(const edge::Config& config) {
 
 int RunServer() {
   edge::Config config;
+  // Init hooks, NIMBUS_CONFIG and LocalStack's settings (cli/server_lifecycle.h).
+  std::optional<ServerLifecycle> lifecycle;
   try {
+    ApplyLocalStackAliases();
     config = edge::Config::FromEnvironment();
+    lifecycle.emplace(config);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "nimbus: %s\n", e.what());
     return 2;
@@ -135,6 +143,7 @@ int RunServer() {
   try {
     // Listen first: the executor hands functions the bound port (GATEWAY_LISTEN may ask for 0).
     auto endpoints = server.Listen();
+    lifecycle->Boot(EndpointUrl(endpoints.front()));
     code_store.emplace(lambda_dirs.root + "/code");
     auto executor_options = lambda::runtime::ExecutorOptions::FromEnvironment(
         lambda_dirs.root + "/work", EndpointUrl(endpoints.front()));
@@ -148,6 +157,7 @@ int RunServer() {
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
+    lifecycle->AddDataPlanes(gateway);
     for (const auto& endpoint : endpoints) {
       std::printf("Listening on %s:%u\n", endpoint.address().to_string().c_str(),
                   endpoint.port());
@@ -156,20 +166,36 @@ int RunServer() {
     std::fprintf(stderr, "nimbus: cannot start: %s\n", e.what());
     return 1;
   }
-  std::printf("Ready.\n");
-  std::fflush(stdout);
-
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) {
-      return;
-    }
-    // Services end their long polls first and Lambda environments are stopped; in-flight
-    // requests then get up to 1.5 s; the process must be gone within 2 s.
+  int exit_code = 0;
+  bool stopping = false;
+  // Services end their long polls first and Lambda environments are stopped; in-flight
+  // requests then get up to 1.5 s; the process must be gone within 2 s (after SHUTDOWN hooks).
+  auto stop = [&] {
     executor->Shutdown();
     dispatcher.StopAll();
     server.Stop([&] { ioc.stop(); }, std::chrono::milliseconds(1500));
+  };
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec || stopping) {
+      return;
+    }
+    stopping = true;
+    asio::co_spawn(ioc, lifecycle->Shutdown(), [&](std::exception_ptr) { stop(); });
   });
+  // START hooks, NIMBUS_CONFIG, "Ready.", READY hooks; a config that cannot be applied stops
+  // the server with a non-zero status.
+  asio::co_spawn(ioc,
+                 lifecycle->Run(dispatcher,
+                                [&](int code) {
+                                  exit_code = code;
+                                  if (!stopping) {
+                                    stopping = true;
+                                    signals.cancel();
+                                    stop();
+                                  }
+                                }),
+                 asio::detached);
 
   std::vector<std::thread> threads;
   for (int i = 1; i < config.io_threads; ++i) {
@@ -179,7 +205,7 @@ int RunServer() {
   for (auto& t : threads) {
     t.join();
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace nimbus::cli

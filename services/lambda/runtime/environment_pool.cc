@@ -146,10 +146,18 @@ void EnvironmentPool::WaitChildren() {
     if (ec) {
       return;
     }
-    int status = 0;
-    pid_t pid;
-    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-      OnExit(pid, status);
+    // Only this pool's own children are reaped: the process runs others (init hooks, popen)
+    // whose owners wait for them by pid.
+    std::vector<pid_t> pids;
+    pids.reserve(by_pid_.size());
+    for (const auto& [pid, env] : by_pid_) {
+      pids.push_back(pid);
+    }
+    for (pid_t pid : pids) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        OnExit(pid, status);
+      }
     }
     WaitChildren();
   });

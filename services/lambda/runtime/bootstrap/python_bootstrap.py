@@ -124,6 +124,65 @@ def log_error(body):
     sys.stdout.flush()
 
 
+# The request being handled, for the log records of the root logger.
+_request_id = [""]
+
+
+def _configure_logging(logging):
+    """AWS's runtime gives the root logger a handler writing "[LEVEL]\t<time>\t<request id>\t
+    <message>" (the root level stays WARNING: logger.info is silent until the function lowers
+    it, and basicConfig() is a no-op since a handler exists)."""
+    if getattr(logging, "_nimbus_configured", False):
+        return
+    logging._nimbus_configured = True
+
+    class LambdaLoggerHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                msg = self.format(record)
+            except Exception:
+                self.handleError(record)
+                return
+            # One record stays one log event: lines joined with \r, as the runtime does.
+            sys.stdout.write(msg.replace("\n", "\r") + "\n")
+            sys.stdout.flush()
+
+    class LambdaLoggerFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _request_id[0]
+            return True
+
+    logging.Formatter.converter = time.gmtime
+    handler = LambdaLoggerHandler()
+    handler.setFormatter(logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+        "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(LambdaLoggerFilter())
+    logging.getLogger().addHandler(handler)
+
+
+class _LoggingHook:
+    """Configures logging when the function first imports it: importing it up front would cost
+    ~10 ms of every cold start, and most functions never log through it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "logging":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        real_exec = spec.loader.exec_module
+
+        def exec_module(module):
+            real_exec(module)
+            _configure_logging(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 class Context:
     def __init__(self, headers):
         self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
@@ -173,6 +232,10 @@ class HandlerError(Exception):
 
 def main():
     api = Api()
+    if "logging" in sys.modules:  # imported before us (sitecustomize)
+        _configure_logging(sys.modules["logging"])
+    else:
+        sys.meta_path.insert(0, _LoggingHook())
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except HandlerError as e:
@@ -193,6 +256,7 @@ def main():
         resp, raw = api.call("GET", "/invocation/next")
         headers = dict(resp.getheaders())
         request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        _request_id[0] = request_id or ""
         if "Lambda-Runtime-Trace-Id" in headers:
             os.environ["_X_AMZN_TRACE_ID"] = headers["Lambda-Runtime-Trace-Id"]
         try:
