@@ -155,6 +155,30 @@ Evaluator::Evaluator(const Template& tmpl, const Limits& limits, const RenderInp
   vars_["stageVariables"] = Value(stage_variables);
 }
 
+Evaluator::~Evaluator() {
+  for (const auto& weak : mutated_lists_) {
+    if (ListPtr list = weak.lock()) {
+      list->items.clear();
+    }
+  }
+  for (const auto& weak : mutated_maps_) {
+    if (MapPtr map = weak.lock()) {
+      map->Clear();
+    }
+  }
+}
+
+void Evaluator::NoteInsert(const Value& container, const Value& inserted) {
+  if (!inserted.IsList() && !inserted.IsMap()) {
+    return;
+  }
+  if (container.IsList()) {
+    mutated_lists_.push_back(container.AsList());
+  } else if (container.IsMap()) {
+    mutated_maps_.push_back(container.AsMap());
+  }
+}
+
 void Evaluator::Step(size_t n) {
   steps_ += n;
   if (steps_ > limits_.max_steps) {
@@ -505,10 +529,12 @@ void Evaluator::Assign(const Reference& ref, Value value) {
   const Accessor& last = ref.chain.back();
   if (last.kind == Accessor::Kind::kProperty && target.IsMap()) {
     Step();
+    NoteInsert(target, value);
     target.AsMap()->Put(last.name, std::move(value));
   } else if (last.kind == Accessor::Kind::kIndex) {
     Value index = Eval(*last.args[0]);
     int64_t idx = 0;
+    NoteInsert(target, value);
     if (target.IsMap()) {
       Step();
       target.AsMap()->Put(ToJavaString(index), std::move(value));
@@ -732,7 +758,19 @@ bool Truthy(const Value& v) {
   return true;
 }
 
+namespace {
+bool ValuesEqualAt(const Value& a, const Value& b, int depth);
+}  // namespace
+
 bool ValuesEqual(const Value& a, const Value& b) {
+  return ValuesEqualAt(a, b, 0);
+}
+
+namespace {
+bool ValuesEqualAt(const Value& a, const Value& b, int depth) {
+  if (depth > 200) {
+    throw TemplateError("values nested too deeply to compare (cyclic structure?)");
+  }
   if (a.IsNull() || b.IsNull()) {
     return a.IsNull() && b.IsNull();
   }
@@ -759,7 +797,7 @@ bool ValuesEqual(const Value& a, const Value& b) {
         return false;
       }
       for (size_t i = 0; i < x.size(); ++i) {
-        if (!ValuesEqual(x[i], y[i])) {
+        if (!ValuesEqualAt(x[i], y[i], depth + 1)) {
           return false;
         }
       }
@@ -776,7 +814,7 @@ bool ValuesEqual(const Value& a, const Value& b) {
       }
       for (const auto& [k, v] : x.entries) {
         const Value* other = y.Find(k);
-        if (other == nullptr || !ValuesEqual(v, *other)) {
+        if (other == nullptr || !ValuesEqualAt(v, *other, depth + 1)) {
           return false;
         }
       }
@@ -789,5 +827,6 @@ bool ValuesEqual(const Value& a, const Value& b) {
   // Velocity 1.7: operands of different classes compare by their toString().
   return ToJavaString(a) == ToJavaString(b);
 }
+}  // namespace
 
 }  // namespace nimbus::apigateway::vtl

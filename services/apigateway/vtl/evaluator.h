@@ -16,6 +16,14 @@ namespace nimbus::apigateway::vtl {
 class Evaluator {
  public:
   Evaluator(const Template& tmpl, const Limits& limits, const RenderInput& input);
+  // Breaks reference cycles a template may have built ($m.put('self', $m)).
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // Records that `inserted` was stored into a container by mutation; only such containers can
+  // be part of a cycle, so they are emptied when the render ends.
+  void NoteInsert(const Value& container, const Value& inserted);
 
   // Renders the whole template. Throws TemplateError when a limit is exceeded or a method
   // fails the way a Java method would throw (index out of range, bad regex).
@@ -70,6 +78,8 @@ class Evaluator {
   size_t produced_ = 0;
   size_t depth_ = 0;
   std::optional<Value> body_json_;
+  std::vector<std::weak_ptr<List>> mutated_lists_;
+  std::vector<std::weak_ptr<Map>> mutated_maps_;
 };
 
 // Property access and method calls on any value (methods.cc). Return false when the target has

@@ -79,7 +79,7 @@ TEST(JavaRegexTest, PathologicalPatternsStayLinear) {
   EXPECT_FALSE(JavaRegex("(a*)*b").Matches(subject));
   EXPECT_FALSE(JavaRegex("(a|aa)+$x").Matches(subject));
   // Long subjects do not recurse (std::regex overflows the stack around 50k characters).
-  std::string big(2'000'000, 'a');
+  std::string big(300'000, 'a');
   EXPECT_EQ(JavaRegex("(a|b)*").Replace(big, "x", true), "xx");
   EXPECT_EQ(JavaRegex(".*").Replace(big, "", true), "");
   auto elapsed = std::chrono::steady_clock::now() - start;

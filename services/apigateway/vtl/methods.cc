@@ -297,6 +297,7 @@ bool ListMethod(const ListPtr& list, std::string_view name, std::vector<Value>& 
   }
   if (name == "add" && argc == 1) {
     ev.Step();
+    ev.NoteInsert(Value(list), args[0]);
     items.push_back(args[0]);
     out = Value(true);
     return true;
@@ -306,6 +307,7 @@ bool ListMethod(const ListPtr& list, std::string_view name, std::vector<Value>& 
       check_index(idx, items.size());
     }
     ev.Step();
+    ev.NoteInsert(Value(list), args[1]);
     items.insert(items.begin() + idx, args[1]);
     out = Value("");
     return true;
@@ -313,12 +315,16 @@ bool ListMethod(const ListPtr& list, std::string_view name, std::vector<Value>& 
   if (name == "set" && argc == 2 && IntArg(args, 0, idx)) {
     check_index(idx, items.size());
     out = items[static_cast<size_t>(idx)];
+    ev.NoteInsert(Value(list), args[1]);
     items[static_cast<size_t>(idx)] = args[1];
     return true;
   }
   if (name == "addAll" && argc == 1 && args[0].IsList()) {
     std::vector<Value> copy = args[0].AsList()->items;
     ev.Step(copy.size() + 1);
+    for (const Value& v : copy) {
+      ev.NoteInsert(Value(list), v);
+    }
     items.insert(items.end(), copy.begin(), copy.end());
     out = Value(!copy.empty());
     return true;
@@ -422,6 +428,7 @@ bool MapMethod(const MapPtr& map, std::string_view name, std::vector<Value>& arg
     auto copy = args[0].AsMap()->entries;
     ev.Step(copy.size() + 1);
     for (auto& [k, v] : copy) {
+      ev.NoteInsert(Value(map), v);
       map->Put(k, v);
     }
     out = Value("");
@@ -459,6 +466,7 @@ bool MapMethod(const MapPtr& map, std::string_view name, std::vector<Value>& arg
   if (argc == 2) {
     if (name == "put") {
       ev.Step();
+      ev.NoteInsert(Value(map), args[1]);
       out = map->Put(std::move(key), args[1]);
     } else if (name == "getOrDefault") {
       const Value* v = map->Find(key);
@@ -468,6 +476,7 @@ bool MapMethod(const MapPtr& map, std::string_view name, std::vector<Value>& arg
       if (v) {
         out = *v;
       } else {
+        ev.NoteInsert(Value(map), args[1]);
         map->Put(std::move(key), args[1]);
         out = Value();
       }

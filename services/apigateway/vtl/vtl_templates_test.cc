@@ -381,6 +381,13 @@ TEST(VtlLimits, CyclicStructuresDoNotOverflow) {
                TemplateError);
 }
 
+TEST(VtlLimits, CyclicComparisonsAreBounded) {
+  EXPECT_THROW(Render("#set($a = [])$a.add($a)$a.add($a)#set($b = [])$b.add($b)$b.add($b)"
+                      "#if($a == $b)eq#end",
+                      RenderInput{}),
+               TemplateError);
+}
+
 TEST(VtlLimits, TemplateSizeIsBounded) {
   Limits limits;
   limits.max_template_bytes = 10;
