@@ -2,7 +2,8 @@
 
 // The JSONPath subset API Gateway templates use ($input.json / $input.path): `$`, `.name`,
 // `['name']`, `[n]` (negative from the end), `[*]` / `.*`, `..name` (deep scan), unions
-// `[0,1]` / `['a','b']` and slices `[start:end]`. A path without a leading `$` is read as `$.path`
+// `[0,1]` / `['a','b']`, slices `[start:end]` and filters `[?(@.a.b OP literal && ... || ...)]`
+// (OP one of == != < <= > >=, or none for an existence test). A path without a leading `$` is read as `$.path`
 // (Jayway's convention).
 
 #include <string_view>
