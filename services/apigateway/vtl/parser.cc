@@ -1,5 +1,8 @@
 #include "services/apigateway/vtl/parser.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <cstdlib>
 
 #include "services/apigateway/vtl/vtl.h"
@@ -154,6 +157,13 @@ class Parser {
   Stop ParseBlock(Block& out) {
     DepthGuard guard(*this);
     std::string text;
+    // Where Velocity's current TEXT token starts in `text`: whitespace right before #set is
+    // dropped only when it begins a token (after a directive, reference, comment or the start).
+    size_t token_start = 0;
+    auto flush = [&] {
+      FlushText(text, out);
+      token_start = 0;
+    };
     while (!Eof()) {
       char c = Cur();
       if (c == '\\') {
@@ -167,7 +177,7 @@ class Parser {
           pos_ += k;
           std::unique_ptr<Reference> ref = TryParseReference();
           if (ref) {
-            FlushText(text, out);
+            flush();
             Node n;
             n.kind = Node::Kind::kReference;
             n.ref = std::move(ref);
@@ -199,7 +209,7 @@ class Parser {
       if (c == '$') {
         std::unique_ptr<Reference> ref = TryParseReference();
         if (ref) {
-          FlushText(text, out);
+          flush();
           Node n;
           n.kind = Node::Kind::kReference;
           n.ref = std::move(ref);
@@ -225,6 +235,7 @@ class Parser {
         if (!Eof()) {
           ++pos_;
         }
+        token_start = text.size();
         continue;
       }
       if (n1 == '*') {
@@ -233,6 +244,7 @@ class Parser {
           Error("Unterminated #* comment");
         }
         pos_ = end + 2;
+        token_start = text.size();
         continue;
       }
       if (n1 == '[' && At(pos_ + 2) == '[') {
@@ -242,6 +254,7 @@ class Parser {
         }
         text.append(s_.substr(pos_ + 3, end - pos_ - 3));
         pos_ = end + 3;
+        token_start = text.size();
         continue;
       }
       size_t after = 0;
@@ -254,45 +267,42 @@ class Parser {
       size_t directive_start = pos_;
       if (name == "end" || name == "else") {
         pos_ = after;
-        FlushText(text, out);
+        flush();
         GobbleNewline();
         return name == "end" ? Stop::kEnd : Stop::kElse;
       }
       if (name == "elseif") {
         pos_ = after;
-        FlushText(text, out);
+        flush();
         elseif_cond_ = ParseParenExpr();
         GobbleNewline();
         return Stop::kElseIf;
       }
       if (name == "set") {
-        // AWS/Velocity 1.x: indentation before #set on its own line is dropped.
-        size_t q = pos_;
-        while (q > 0 && (s_[q - 1] == ' ' || s_[q - 1] == '\t')) {
-          --q;
+        // Velocity 1.x: #set swallows the spaces/tabs before it when they start a token.
+        token_start = std::min(token_start, text.size());
+        if (text.find_first_not_of(" \t", token_start) == std::string::npos) {
+          text.resize(token_start);
         }
-        if ((q == 0 || s_[q - 1] == '\n' || s_[q - 1] == '\r') && text.size() >= pos_ - q) {
-          text.resize(text.size() - (pos_ - q));
-        }
-        FlushText(text, out);
+        flush();
         pos_ = after;
         out.push_back(ParseSet());
         continue;
       }
       if (name == "if") {
-        FlushText(text, out);
+        flush();
         pos_ = after;
         out.push_back(ParseIf());
         continue;
       }
       if (name == "foreach") {
-        FlushText(text, out);
+        flush();
         pos_ = after;
         out.push_back(ParseForeach());
         continue;
       }
       if (name == "break" || name == "stop") {
-        FlushText(text, out);
+        flush();
         pos_ = after;
         if (Cur() == '(') {
           // #break($foreach): the scope argument is accepted and ignored.
@@ -308,13 +318,13 @@ class Parser {
         continue;
       }
       if (name == "define") {
-        FlushText(text, out);
+        flush();
         pos_ = after;
         out.push_back(ParseDefine());
         continue;
       }
       if (name == "macro") {
-        FlushText(text, out);
+        flush();
         pos_ = after;
         ParseMacro();
         continue;
@@ -325,7 +335,7 @@ class Parser {
         size_t save = pos_;
         Node call;
         if (TryParseMacroCall(name, directive_start, call)) {
-          FlushText(text, out);
+          flush();
           out.push_back(std::move(call));
           continue;
         }
@@ -333,7 +343,7 @@ class Parser {
       }
       text.append(s_.substr(directive_start, pos_ - directive_start));
     }
-    FlushText(text, out);
+    flush();
     return Stop::kEof;
   }
 
@@ -751,6 +761,56 @@ class Parser {
     return ParsePrimary();
   }
 
+  // Velocity 1.7 string literals: the quote character doubled stands for itself, a backslash
+  // does not escape it, and \uXXXX escapes are decoded; everything else is kept as written
+  // (so "\\'" stays three characters, as the common replaceAll("\\'", "'") idiom needs).
+  std::string ParseStringContent(char quote) {
+    std::string content;
+    size_t p = pos_ + 1;
+    for (;;) {
+      if (p >= s_.size()) {
+        Error("Unterminated string literal");
+      }
+      char ch = s_[p];
+      if (ch == quote) {
+        if (At(p + 1) == quote) {
+          content += quote;
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      if (ch == '\\' && At(p + 1) == 'u' && p + 5 < s_.size() &&
+          std::isxdigit(static_cast<unsigned char>(s_[p + 2])) &&
+          std::isxdigit(static_cast<unsigned char>(s_[p + 3])) &&
+          std::isxdigit(static_cast<unsigned char>(s_[p + 4])) &&
+          std::isxdigit(static_cast<unsigned char>(s_[p + 5]))) {
+        uint32_t cp = static_cast<uint32_t>(
+            std::strtoul(std::string(s_.substr(p + 2, 4)).c_str(), nullptr, 16));
+        AppendUtf8(cp, content);
+        p += 6;
+        continue;
+      }
+      content += ch;
+      ++p;
+    }
+    pos_ = p + 1;
+    return content;
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string& out) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
   ExprPtr Literal(Value v) {
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::kLiteral;
@@ -777,25 +837,11 @@ class Parser {
       e->ref = std::move(ref);
       return e;
     }
-    if (c == '\'') {
-      size_t end = s_.find('\'', pos_ + 1);
-      if (end == std::string_view::npos) {
-        Error("Unterminated string literal");
+    if (c == '\'' || c == '"') {
+      std::string content = ParseStringContent(c);
+      if (c == '\'') {
+        return Literal(Value(std::move(content)));
       }
-      std::string content(s_.substr(pos_ + 1, end - pos_ - 1));
-      pos_ = end + 1;
-      return Literal(Value(std::move(content)));
-    }
-    if (c == '"') {
-      size_t p = pos_ + 1;
-      while (p < s_.size() && s_[p] != '"') {
-        p += s_[p] == '\\' ? 2 : 1;
-      }
-      if (p >= s_.size()) {
-        Error("Unterminated string literal");
-      }
-      std::string content(s_.substr(pos_ + 1, p - pos_ - 1));
-      pos_ = p + 1;
       if (content.find_first_of("$#") == std::string::npos) {
         return Literal(Value(std::move(content)));
       }
