@@ -22,6 +22,7 @@
 #include "edge/server.h"
 #include "services/apigateway/apigateway_service.h"
 #include "services/apigateway/apigatewayv2_service.h"
+#include "services/apigateway/execute/execute_data_plane.h"
 #include "services/iam/iam_service.h"
 #include "services/lambda/function_url/function_url_data_plane.h"
 #include "services/lambda/lambda_service.h"
@@ -48,8 +49,6 @@ lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
   dispatcher.Add(std::make_unique<sts::StsService>());
   dispatcher.Add(std::make_unique<iam::IamService>());
   dispatcher.Add(std::make_unique<sns::SnsService>());
-  dispatcher.Add(std::make_unique<apigateway::ApiGatewayService>());
-  dispatcher.Add(std::make_unique<apigateway::ApiGatewayV2Service>());
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
   dispatcher.Add(std::move(lambda_service));
@@ -139,6 +138,7 @@ int RunServer() {
   edge::Gateway gateway(config, dispatcher);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;
   std::optional<lambda::CodeDownloadDataPlane> code_downloads;
+  std::optional<apigateway::ExecuteApiDataPlane> execute_api;
   edge::Server server(ioc, config, gateway);
   try {
     // Listen first: the executor hands functions the bound port (GATEWAY_LISTEN may ask for 0).
@@ -149,6 +149,13 @@ int RunServer() {
         lambda_dirs.root + "/work", EndpointUrl(endpoints.front()));
     executor_options.log_sink = &lambda_log_sink;
     executor.emplace(ioc, std::move(executor_options));
+    // API Gateway v1 and v2; the execute-api data plane reads their deployed APIs.
+    auto api_gateway = std::make_unique<apigateway::ApiGatewayService>();
+    auto api_gateway_v2 = std::make_unique<apigateway::ApiGatewayV2Service>();
+    apigateway::ApiGatewayService& apigw_v1 = *api_gateway;
+    apigateway::ApiGatewayV2Service& apigw_v2 = *api_gateway_v2;
+    dispatcher.Add(std::move(api_gateway));
+    dispatcher.Add(std::move(api_gateway_v2));
     lambda::LambdaService* lambda =
         RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
     dispatcher.StartAll(MakeEnv(config));
@@ -157,6 +164,9 @@ int RunServer() {
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
+    execute_api.emplace(apigw_v1, dispatcher.StrandOf("apigateway"), apigw_v2,
+                        dispatcher.StrandOf("apigatewayv2"), dispatcher);
+    gateway.AddDataPlane(&*execute_api);
     lifecycle->AddDataPlanes(gateway);
     for (const auto& endpoint : endpoints) {
       std::printf("Listening on %s:%u\n", endpoint.address().to_string().c_str(),
