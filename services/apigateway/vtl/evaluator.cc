@@ -126,33 +126,40 @@ Evaluator::Evaluator(const Template& tmpl, const Limits& limits, const RenderInp
     : tmpl_(tmpl), limits_(limits), input_(input) {
   vars_["input"] = Value(MakeInputObject());
   vars_["util"] = Value(MakeUtilObject());
+  // $context and $stageVariables are built on first use: most templates touch neither.
+}
 
-  MapPtr context;
-  if (!input.context_json.empty()) {
-    std::string error;
-    std::optional<Value> parsed = ParseJson(input.context_json, error);
-    if (parsed && parsed->IsMap()) {
-      context = parsed->AsMap();
-      context->json = false;
+void Evaluator::MaterializeBuiltin(const std::string& name) {
+  if (name == "context" && !context_ready_) {
+    context_ready_ = true;
+    MapPtr context;
+    if (!input_.context_json.empty()) {
+      std::string error;
+      std::optional<Value> parsed = ParseJson(input_.context_json, error);
+      if (parsed && parsed->IsMap()) {
+        context = parsed->AsMap();
+        context->json = false;
+      }
     }
+    if (!context) {
+      context = MakeMap();
+    }
+    // AWS: requestOverride / responseOverride exist so templates can #set into them.
+    MapPtr request_override = EnsureMap(*context, "requestOverride");
+    EnsureMap(*request_override, "header");
+    EnsureMap(*request_override, "querystring");
+    EnsureMap(*request_override, "path");
+    MapPtr response_override = EnsureMap(*context, "responseOverride");
+    EnsureMap(*response_override, "header");
+    vars_["context"] = Value(context);
+  } else if (name == "stageVariables" && !stage_variables_ready_) {
+    stage_variables_ready_ = true;
+    MapPtr stage_variables = MakeMap();
+    for (const auto& [k, v] : input_.stage_variables) {
+      stage_variables->Put(k, Value(v));
+    }
+    vars_["stageVariables"] = Value(stage_variables);
   }
-  if (!context) {
-    context = MakeMap();
-  }
-  // AWS: requestOverride / responseOverride exist so templates can #set into them.
-  MapPtr request_override = EnsureMap(*context, "requestOverride");
-  EnsureMap(*request_override, "header");
-  EnsureMap(*request_override, "querystring");
-  EnsureMap(*request_override, "path");
-  MapPtr response_override = EnsureMap(*context, "responseOverride");
-  EnsureMap(*response_override, "header");
-  vars_["context"] = Value(context);
-
-  MapPtr stage_variables = MakeMap();
-  for (const auto& [k, v] : input.stage_variables) {
-    stage_variables->Put(k, Value(v));
-  }
-  vars_["stageVariables"] = Value(stage_variables);
 }
 
 Evaluator::~Evaluator() {
@@ -227,6 +234,9 @@ std::string Evaluator::Run(RenderOverrides* overrides) {
 }
 
 void Evaluator::CollectOverrides(RenderOverrides& overrides) {
+  if (!context_ready_) {
+    return;  // never referenced: nothing was overridden
+  }
   Value context = Lookup("context");
   if (!context.IsMap()) {
     return;
@@ -258,12 +268,21 @@ std::string Evaluator::RenderDefine(const Block& block) {
   return s;
 }
 
-Value Evaluator::Lookup(const std::string& name) const {
+Value Evaluator::Lookup(const std::string& name) {
   auto it = vars_.find(name);
+  if (it == vars_.end() && (name == "context" || name == "stageVariables")) {
+    MaterializeBuiltin(name);
+    it = vars_.find(name);
+  }
   return it == vars_.end() ? Value() : it->second;
 }
 
 void Evaluator::SetVar(const std::string& name, Value v) {
+  if (name == "context") {
+    context_ready_ = true;
+  } else if (name == "stageVariables") {
+    stage_variables_ready_ = true;
+  }
   if (v.IsNull()) {
     vars_.erase(name);
   } else {

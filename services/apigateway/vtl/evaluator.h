@@ -59,7 +59,8 @@ class Evaluator {
   Value Eval(const Expr& e);
   Value EvalReference(const Reference& ref);
   Value EvalBinary(const Expr& e);
-  Value Lookup(const std::string& name) const;
+  Value Lookup(const std::string& name);
+  void MaterializeBuiltin(const std::string& name);
   void SetVar(const std::string& name, Value v);
 
   void CollectOverrides(RenderOverrides& overrides);
@@ -76,6 +77,8 @@ class Evaluator {
   std::unordered_map<std::string, Value> vars_;
   size_t steps_ = 0;
   size_t produced_ = 0;
+  bool context_ready_ = false;
+  bool stage_variables_ready_ = false;
   size_t depth_ = 0;
   std::optional<Value> body_json_;
   std::vector<std::weak_ptr<List>> mutated_lists_;
