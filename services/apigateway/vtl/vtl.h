@@ -2,12 +2,40 @@
 
 // Velocity Template Language (VTL) engine for API Gateway REST API mapping templates
 // (non-proxy AWS / HTTP / MOCK integrations). Follows Apache Velocity 1.7 semantics plus the
-// API Gateway variables $input, $util, $context and $stageVariables.
+// API Gateway variables, as AWS documents and behaves:
+//
+//  - References: $x ${x} $!x, property chains ($a.b.c: map keys, then JavaBean getX()/isX()),
+//    method calls ($s.substring(1, 3)), index access ($l[0], $l[-1], $m['k']). A null or
+//    undefined reference renders as "" (AWS; Limits::render_null_literally gives Velocity's
+//    "$x" instead). \$x escapes a defined reference.
+//  - Directives: #set (lists [..], ranges [1..3], maps {k: v}, $m.k = v), #if/#elseif/#else/#end
+//    (&& || ! and or not == != < <= > >= eq ne lt le gt ge; + - * / % with Java integer
+//    arithmetic), #foreach ($foreach.index/count/hasNext/first/last/parent, $velocityCount,
+//    $velocityHasNext), #break, #stop, #define, #macro (call before or after definition),
+//    ## and #* *# comments, #[[ literal ]]#, #{if} braced forms. Velocity 1.7 whitespace: the
+//    end of line after a directive's ')' and after #else/#end is eaten; #set also eats the
+//    spaces before it when they start a token. Null right-hand sides leave #set targets alone.
+//  - Java methods: String (length substring indexOf lastIndexOf contains startsWith endsWith
+//    equals equalsIgnoreCase compareTo concat replace replaceAll replaceFirst matches split trim
+//    toLowerCase toUpperCase charAt isEmpty hashCode repeat ...), List (size get add addAll set
+//    remove contains indexOf subList isEmpty clear), Map (get put putAll remove containsKey
+//    containsValue keySet values entrySet size isEmpty getOrDefault), numbers (intValue
+//    doubleValue parseInt parseDouble valueOf compareTo), toString/equals on everything. Regular
+//    expressions are java.util.regex semantics on a linear-time engine (java_regex.h).
+//  - $input.body ("{}" for an empty body), $input.json(path) (JSON text; a missing definite path
+//    renders nothing), $input.path(path) (navigable value: maps render as {k=v}, JSON arrays as
+//    JSON), JSONPath $ .a ['a'] [0] [-1] [*] .. [a,b] [1:3] [?(@.x > 1 && @.y == 'z')],
+//    $input.params() (path/querystring/header maps, header lookup ignores case),
+//    $input.params('x') (path, then query string, then header; "" when absent).
+//  - $util.escapeJavaScript (commons-lang: ' -> \', non-ASCII -> \uXXXX), urlEncode/urlDecode
+//    (form encoding), base64Encode/base64Decode, parseJson, toJson.
+//  - $context.* from RenderInput::context_json (nested maps), $context.requestOverride.* and
+//    .responseOverride.* assignments reported in RenderOverrides, $stageVariables.*.
 //
 // Thread-safety: Render and CompiledTemplate::Render are pure functions of their arguments; a
 // CompiledTemplate is immutable after Compile and may be shared between threads.
-// Untrusted templates never crash or hang: loops, recursion, output size and evaluation steps are
-// bounded and exceeding a bound throws TemplateError.
+// Untrusted templates never crash or hang: loops, recursion, output size, string building and
+// evaluation steps are bounded (Limits) and exceeding a bound throws TemplateError.
 
 #include <cstddef>
 #include <map>
