@@ -75,6 +75,9 @@ std::string BuildEventV1(const Invocation& inv) {
   auto& a = e.GetAllocator();
   const auto& req = *inv.request;
   std::string resource = inv.api->v2 ? inv.match.route->path : inv.ResourcePath();
+  if (inv.api->v2) {
+    e.AddMember("version", "1.0", a);  // AWS: HTTP APIs label their 1.0 events
+  }
   e.AddMember("resource", Str(resource, a), a);
   e.AddMember("path", Str(inv.path, a), a);
   e.AddMember("httpMethod", Str(req.method, a), a);
