@@ -576,6 +576,44 @@ boost::asio::awaitable<std::string> Applier::Run(const Document& doc) {
 
 }  // namespace
 
+std::string ExpandVariables(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+      out += '$';  // $$ is a literal $ (as in compose files)
+      ++i;
+      continue;
+    }
+    if (text[i] != '$' || i + 1 >= text.size() || text[i + 1] != '{') {
+      out += text[i];
+      continue;
+    }
+    size_t close = text.find('}', i + 2);
+    if (close == std::string::npos) {
+      throw std::invalid_argument("unterminated ${ at offset " + std::to_string(i));
+    }
+    std::string expr = text.substr(i + 2, close - i - 2);
+    std::string name = expr;
+    std::optional<std::string> fallback;
+    if (size_t dash = expr.find(":-"); dash != std::string::npos) {
+      name = expr.substr(0, dash);
+      fallback = expr.substr(dash + 2);
+    }
+    const char* value = std::getenv(name.c_str());
+    if (value != nullptr && *value != '\0') {
+      out += value;
+    } else if (fallback) {
+      out += *fallback;
+    } else {
+      throw std::invalid_argument("${" + name + "} is not set (use ${" + name +
+                                  ":-default} for a default)");
+    }
+    i = close;
+  }
+  return out;
+}
+
 std::unique_ptr<DeclarativeConfig> DeclarativeConfig::FromEnvironment() {
   const char* path = std::getenv("NIMBUS_CONFIG");
   if (path == nullptr || *path == '\0') {
@@ -589,19 +627,20 @@ std::unique_ptr<DeclarativeConfig> DeclarativeConfig::Load(const std::string& pa
   if (!in) {
     throw std::invalid_argument("NIMBUS_CONFIG: cannot read " + path);
   }
-  std::stringstream text;
-  text << in.rdbuf();
+  std::stringstream raw;
+  raw << in.rdbuf();
   Document doc;
   try {
+    std::string text = ExpandVariables(raw.str());
     if (fs::path(path).extension() == ".json") {
-      doc.Parse(text.str().c_str());
+      doc.Parse(text.c_str());
       if (doc.HasParseError()) {
         throw std::invalid_argument(std::string("JSON: ") +
                                     rapidjson::GetParseError_En(doc.GetParseError()) +
                                     " at offset " + std::to_string(doc.GetErrorOffset()));
       }
     } else {
-      doc = ParseYaml(text.str());
+      doc = ParseYaml(text);
     }
     std::error_code ec;
     auto config = std::unique_ptr<DeclarativeConfig>(new DeclarativeConfig(

@@ -20,8 +20,14 @@ namespace nimbus::cli {
 //                description, events: [{queue, batch_size, batching_window, report_failures}]}]
 //   apis:      [{name, type: http|rest, stage, routes: [{route: "METHOD /path",
 //                function | queue}]}]
+// ${NAME} and ${NAME:-default} in the file are replaced from the environment first (as in
+// compose files; $$ is a literal $), so one file serves compose and a local process.
 // Queue, topic and function names resolve to ARNs/URLs of the same account and region; a
 // function's `path` (relative to the config file) is its code, served in place (hot reload).
+// ${NAME} / ${NAME:-default} / $$ expansion. Throws std::invalid_argument for an unset NAME
+// without a default.
+std::string ExpandVariables(const std::string& text);
+
 class DeclarativeConfig {
  public:
   // nullptr when NIMBUS_CONFIG is unset. Throws std::invalid_argument (unreadable file, bad

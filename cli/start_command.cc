@@ -164,6 +164,7 @@ int RunServer() {
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
+    lifecycle->AddDataPlanes(gateway);
     execute_api.emplace(apigw_v1, dispatcher.StrandOf("apigateway"), apigw_v2,
                         dispatcher.StrandOf("apigatewayv2"), dispatcher);
     gateway.AddDataPlane(&*execute_api);

@@ -120,6 +120,18 @@ def test_yaml_config_creates_queues_functions_and_mappings(start_nimbus, tmp_pat
                                        "greeting": "from lambda.json", "memory": "256"}
 
 
+def test_variables_are_expanded(start_nimbus, tmp_path):
+    config = tmp_path / "vars.yaml"
+    config.write_text("queues:\n  - name: ${QUEUE_NAME}\n  - name: ${OTHER:-fallback-q}\n"
+                      "    tags: {note: cost$$free}\n")
+    server = start_nimbus(NIMBUS_CONFIG=str(config), QUEUE_NAME="from-env")
+    sqs = boto3.client("sqs", endpoint_url=server.url)
+    names = sorted(u.rsplit("/", 1)[1] for u in sqs.list_queues()["QueueUrls"])
+    assert names == ["fallback-q", "from-env"]
+    url = sqs.get_queue_url(QueueName="fallback-q")["QueueUrl"]
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"note": "cost$free"}
+
+
 def test_json_config(start_nimbus, tmp_path):
     doc = {"region": "eu-central-1", "account": "111122223333",
            "queues": [{"name": "jobs", "attributes": {"DelaySeconds": 1}}],
@@ -153,6 +165,8 @@ def test_bad_config_stops_startup(tmp_path):
         ("top.yaml", "queue:\n  - name: a\n", 'top level: unknown key "queue"', 2),
         ("syntax.json", '{"queues": [}', "NIMBUS_CONFIG", 2),
         ("missing.yaml", None, "cannot read", 2),
+        ("unset.yaml", "queues:\n  - name: ${NIMBUS_TEST_UNSET_VARIABLE}\n",
+         "${NIMBUS_TEST_UNSET_VARIABLE} is not set", 2),
         # Valid syntax, rejected by the service: startup fails, nothing half-ready.
         ("invalid-name.yaml", "queues:\n  - name: 'no spaces allowed'\n",
          "queues[0] no spaces allowed: CreateQueue: InvalidParameterValue", 1),
