@@ -865,6 +865,15 @@ class Parser {
           ++pos_;
         }
       }
+      if ((Cur() == 'e' || Cur() == 'E') &&
+          (IsDigit(At(pos_ + 1)) ||
+           ((At(pos_ + 1) == '+' || At(pos_ + 1) == '-') && IsDigit(At(pos_ + 2))))) {
+        is_double = true;
+        pos_ += 2;
+        while (IsDigit(Cur())) {
+          ++pos_;
+        }
+      }
       std::string number(s_.substr(start, pos_ - start));
       if (is_double) {
         return Literal(Value(std::strtod(number.c_str(), nullptr)));

@@ -62,6 +62,8 @@ const Case kCases[] = {
     {"set_int", "#set($n = 5)$n", "5"},
     {"set_double", "#set($n = 2.50)$n", "2.5"},
     {"set_bool", "#set($b = true)$b", "true"},
+    {"set_exponent", "#set($n = 1.5e3)$n|#set($m = 2E-4)$m", "1500.0|2.0E-4"},
+    {"set_big_double", "#set($n = 12345678.0)$n", "1.2345678E7"},
     {"set_list", "#set($l = [1, 'two', 3.0])$l", "[1, two, 3.0]"},
     {"set_map", "#set($m = {'a': 1, \"b\": 'x'})$m", "{a=1, b=x}"},
     {"set_range", "#set($r = [1..4])$r", "[1, 2, 3, 4]"},
