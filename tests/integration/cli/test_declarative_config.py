@@ -181,3 +181,68 @@ def test_bad_config_stops_startup(tmp_path):
         assert proc.returncode == code, (name, proc.returncode, proc.stdout, proc.stderr)
         assert message in proc.stderr, (name, proc.stderr)
         assert "Ready." not in proc.stdout, name
+
+
+HTTP_API_CONFIG = '''
+queues:
+  - name: api-inbox
+functions:
+  - path: ./echo
+    handler: app.handler
+apis:
+  - name: http-api
+    type: http
+    routes:
+      - {route: "POST /echo", function: echo}
+  - name: rest-api
+    type: rest
+    stage: test
+    routes:
+      - {route: "POST /v1/echo", function: echo}
+      - {route: "POST /v1/enqueue", queue: api-inbox}
+'''
+
+
+def test_apis_route_to_functions_and_queues(start_nimbus, tmp_path):
+    config = _stack(tmp_path, HTTP_API_CONFIG)
+    (tmp_path / "echo").mkdir()
+    (tmp_path / "echo" / "app.py").write_text(
+        "import json\n"
+        "def handler(event, context):\n"
+        "    return {'statusCode': 200, 'body': json.dumps({'plain': event})}\n")
+    server = start_nimbus(NIMBUS_CONFIG=str(config))
+    v2 = boto3.client("apigatewayv2", endpoint_url=server.url)
+    (api,) = [a for a in v2.get_apis()["Items"] if a["Name"] == "http-api"]
+    assert api["ProtocolType"] == "HTTP"
+    routes = sorted(r["RouteKey"] for r in v2.get_routes(ApiId=api["ApiId"])["Items"])
+    assert routes == ["POST /echo"]
+    assert [s["StageName"] for s in v2.get_stages(ApiId=api["ApiId"])["Items"]] == ["$default"]
+    host = f"{api['ApiId']}.execute-api.localhost.localstack.cloud:{server.port}"
+    resp = ns.request(server, "POST", "/echo", b'{"hello": "v2"}',
+                      {"Host": host, "Content-Type": "application/json"})
+    assert resp.status == 200, resp
+    event = resp.json()["plain"]
+    assert event["version"] == "2.0" and event["routeKey"] == "POST /echo"
+    assert event["body"] == '{"hello": "v2"}'
+
+    v1 = boto3.client("apigateway", endpoint_url=server.url)
+    (rest,) = [a for a in v1.get_rest_apis()["items"] if a["name"] == "rest-api"]
+    resp = ns.request(server, "POST", f"/restapis/{rest['id']}/test/_user_request_/v1/echo",
+                      b'{"hello": "v1"}', {"Content-Type": "application/json"})
+    assert resp.status == 200, resp
+    event = resp.json()["plain"]
+    assert event["resource"] == "/v1/echo" and event["httpMethod"] == "POST"
+    resp = ns.request(server, "POST", f"/restapis/{rest['id']}/test/_user_request_/v1/enqueue",
+                      b'{"via": "v1"}', {"Content-Type": "application/json"})
+    assert resp.status == 200, resp
+
+    sqs = boto3.client("sqs", endpoint_url=server.url)
+    url = sqs.get_queue_url(QueueName="api-inbox")["QueueUrl"]
+    bodies = []
+    for _ in range(10):
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                     WaitTimeSeconds=1).get("Messages", []):
+            bodies.append(m["Body"])
+        if bodies:
+            break
+    assert bodies == ['{"via": "v1"}']
