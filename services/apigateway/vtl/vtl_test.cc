@@ -52,6 +52,8 @@ const Case kCases[] = {
     {"escaped_directive", "\\#if(true)", "#if(true)"},
     {"trailing_dot", "#set($a = 'x')$a.", "x."},
     {"hash_text", "color: #fff; #1 #", "color: #fff; #1 #"},
+    {"hash_before_reference", "#set($a = 'x')test#${a} #$a", "test#x #x"},
+    {"braced_directives", "#{if}(true)a#{else}b#{end}", "a"},
     {"unknown_directive_call", "#notamacro(1)", "#notamacro(1)"},
     {"line_comment", "a ## comment\nb", "a b"},
     {"block_comment", "a#* multi\nline *#b", "ab"},
