@@ -10,19 +10,6 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-std::vector<std::string> Split(const std::string& key) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t pos = key.find(kSep, start);
-    parts.push_back(key.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-    if (pos == std::string::npos) {
-      return parts;
-    }
-    start = pos + 1;
-  }
-}
-
 }  // namespace
 
 DocStore::DocStore(std::unique_ptr<storage::Database> db, std::string component)
@@ -47,6 +34,7 @@ DocStore::DocStore(std::unique_ptr<storage::Database> db, std::string component)
       continue;
     }
     next_seq_ = std::max(next_seq_, e.seq + 1);
+    scopes_[st.Text(2) + kSep + st.Text(3)] = scope;
     entries_[Key(scope, st.Text(2), st.Text(3))] = std::move(e);
   }
 }
@@ -72,6 +60,7 @@ rapidjson::Document& DocStore::Put(const Scope& scope, std::string_view kind, st
   auto& e = entries_[key];
   if (!e.doc) {
     e.seq = next_seq_++;
+    scopes_[std::string(kind) + kSep + std::string(id)] = scope;
   }
   e.doc = std::make_unique<rapidjson::Document>(std::move(doc));
   e.version = next_version_++;
@@ -109,6 +98,7 @@ bool DocStore::Erase(const Scope& scope, std::string_view kind, std::string_view
   if (entries_.erase(Key(scope, kind, id)) == 0) {
     return false;
   }
+  scopes_.erase(std::string(kind) + kSep + std::string(id));
   auto& st = db_->Prepare("DELETE FROM " + table_ +
                           " WHERE account = ?1 AND region = ?2 AND kind = ?3 AND id = ?4");
   st.Bind(1, scope.account_id).Bind(2, scope.region).Bind(3, kind).Bind(4, id);
@@ -133,13 +123,14 @@ std::vector<std::string> DocStore::Ids(const Scope& scope, std::string_view kind
 }
 
 std::optional<Scope> DocStore::ScopeOf(std::string_view kind, std::string_view id) const {
-  for (const auto& [key, e] : entries_) {
-    auto parts = Split(key);
-    if (parts.size() == 4 && parts[2] == kind && parts[3] == id) {
-      return Scope{parts[0], parts[1]};
-    }
+  std::string key;
+  key.append(kind).push_back(kSep);
+  key.append(id);
+  auto it = scopes_.find(key);
+  if (it == scopes_.end()) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return it->second;
 }
 
 uint64_t DocStore::Version(const Scope& scope, std::string_view kind, std::string_view id) const {
@@ -149,6 +140,7 @@ uint64_t DocStore::Version(const Scope& scope, std::string_view kind, std::strin
 
 void DocStore::Reset() {
   entries_.clear();
+  scopes_.clear();
   db_->Reset();
 }
 

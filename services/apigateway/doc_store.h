@@ -55,6 +55,7 @@ class DocStore {
   std::unique_ptr<storage::Database> db_;
   std::string table_;
   std::map<std::string, Entry> entries_;  // key: account \x1f region \x1f kind \x1f id
+  std::map<std::string, Scope, std::less<>> scopes_;  // kind \x1f id → its scope (ScopeOf)
   int64_t next_seq_ = 1;
   uint64_t next_version_ = 1;
 };
