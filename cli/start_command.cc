@@ -23,6 +23,7 @@
 #include "services/apigateway/apigateway_service.h"
 #include "services/apigateway/apigatewayv2_service.h"
 #include "services/apigateway/execute/execute_data_plane.h"
+#include "services/iam/access_control.h"
 #include "services/iam/iam_service.h"
 #include "services/lambda/function_url/function_url_data_plane.h"
 #include "services/lambda/lambda_service.h"
@@ -44,10 +45,11 @@ namespace {
 lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
                                         lambda::runtime::Executor& executor,
                                         lambda::runtime::CodeStore& code_store,
-                                        std::unique_ptr<logs::LogsService> logs_service) {
+                                        std::unique_ptr<logs::LogsService> logs_service,
+                                        const std::shared_ptr<iam::IamState>& iam_state) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
-  dispatcher.Add(std::make_unique<sts::StsService>());
-  dispatcher.Add(std::make_unique<iam::IamService>());
+  dispatcher.Add(std::make_unique<sts::StsService>(iam_state));
+  dispatcher.Add(std::make_unique<iam::IamService>(iam_state));
   dispatcher.Add(std::make_unique<sns::SnsService>());
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
@@ -134,8 +136,12 @@ int RunServer() {
   // The Lambda engine outlives the dispatcher that owns the service using it.
   std::optional<lambda::runtime::CodeStore> code_store;
   std::optional<lambda::runtime::LocalExecutor> executor;
+  // IAM's state, shared by IAM, STS and the edge's access control (SigV4, ENFORCE_IAM).
+  auto iam_state = std::make_shared<iam::IamState>();
+  iam::IamAccessControl access_control(iam_state);
   edge::Dispatcher dispatcher(ioc);
   edge::Gateway gateway(config, dispatcher);
+  gateway.SetAccessControl(&access_control);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;
   std::optional<lambda::CodeDownloadDataPlane> code_downloads;
   std::optional<apigateway::ExecuteApiDataPlane> execute_api;
@@ -157,7 +163,7 @@ int RunServer() {
     dispatcher.Add(std::move(api_gateway));
     dispatcher.Add(std::move(api_gateway_v2));
     lambda::LambdaService* lambda =
-        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
+        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state);
     dispatcher.StartAll(MakeEnv(config));
     // Data planes on the edge port, consulted before the AWS APIs.
     function_urls.emplace(*lambda, dispatcher.StrandOf("lambda"), dispatcher);

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "edge/auth.h"
 #include "edge/config.h"
 #include "edge/data_plane.h"
 #include "edge/dispatcher.h"
@@ -16,12 +17,14 @@ namespace nimbus::edge {
 class Gateway {
  public:
   Gateway(const Config& config, Dispatcher& dispatcher)
-      : config_(config), dispatcher_(dispatcher) {}
+      : config_(config), dispatcher_(dispatcher), auth_(config) {}
 
   boost::asio::awaitable<protocol::HttpResponse> Handle(protocol::HttpRequest& request);
 
   // Registers a data plane (not owned; it outlives the gateway). Call before serving.
   void AddDataPlane(DataPlane* plane) { data_planes_.push_back(plane); }
+  // Authentication and policy checks (IAM; not owned). Without one nothing is checked.
+  void SetAccessControl(AccessControl* access) { auth_.SetAccessControl(access); }
 
  private:
   struct Outcome {
@@ -38,6 +41,7 @@ class Gateway {
   const Config& config_;
   Dispatcher& dispatcher_;
   std::vector<DataPlane*> data_planes_;
+  EdgeAuth auth_;
 };
 
 }  // namespace nimbus::edge

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "services/common/auth.h"
 #include "services/common/clock.h"
 #include "services/common/scope.h"
 
@@ -23,6 +24,9 @@ struct RequestContext {
   std::string request_id;
   std::string host;        // Host header of the request, for URLs handed out (queue URLs)
   bool internal = false;   // true for ServiceClient calls from another service
+  // The authenticated caller when the edge resolved the access key (IAM-issued keys, or any
+  // key under SIGV4_VERIFY/ENFORCE_IAM); kAnonymous otherwise.
+  Principal principal;
   const Clock* clock = &SystemClock::Instance();
 };
 

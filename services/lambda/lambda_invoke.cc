@@ -289,6 +289,7 @@ asio::awaitable<Result<runtime::InvokeResult>> LambdaService::RunSync(
     co_return errors::TooManyRequests("Rate Exceeded.");
   }
   runtime::FunctionConfig config = BuildRuntimeConfig(t.function, t.version);
+  co_await AddRoleCredentials(config);
   co_return co_await executor_.Invoke(config, std::move(request));
 }
 
@@ -436,6 +437,10 @@ asio::awaitable<void> LambdaService::RunEvent(std::shared_ptr<AsyncEvent> event)
   request.request_id = e.request_id;
   request.payload = e.payload;
   runtime::FunctionConfig config = BuildRuntimeConfig(*fn, *version);
+  co_await AddRoleCredentials(config);
+  if (event->generation != generation_) {
+    co_return;  // reset while the role session was issued
+  }
   auto result = co_await executor_.Invoke(config, std::move(request));
   if (event->generation != generation_) {
     co_return;  // reset while it ran

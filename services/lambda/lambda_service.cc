@@ -251,6 +251,7 @@ void LambdaService::Reset() {
     poller->Stop();
   }
   pollers_.clear();
+  role_credentials_.clear();  // the sessions are gone with IAM's state
   for (const auto& fn : store_->AllFunctions()) {
     executor_.Retire(FunctionArn(fn.region, fn.account, fn.name));
   }

@@ -188,6 +188,9 @@ class LambdaService final : public Service, private BatchInvoker {
   void SettleNow(FunctionVersion& v);
   runtime::FunctionConfig BuildRuntimeConfig(const Function& function,
                                              const FunctionVersion& version) const;
+  // Puts credentials of an AssumeRole session on the function's execution role into its
+  // environment, so calls from inside the function are made as that role (execution_role.cc).
+  boost::asio::awaitable<void> AddRoleCredentials(runtime::FunctionConfig& config);
   std::string PickVersion(const Alias& alias);
   std::string Now() const;
   std::string CodeLocation(const RequestContext& ctx, const CodeRef& code) const;
@@ -257,6 +260,14 @@ class LambdaService final : public Service, private BatchInvoker {
   std::map<std::string, std::shared_ptr<SqsPoller>> pollers_;  // by mapping UUID
   uint64_t generation_ = 0;  // bumped by Reset: queued work from before is dropped
   std::mt19937_64 rng_{std::random_device{}()};
+  // Execution-role sessions by role ARN, reused until shortly before they expire.
+  struct RoleCredentials {
+    std::string access_key_id;
+    std::string secret_access_key;
+    std::string session_token;
+    double expires = 0;  // epoch seconds
+  };
+  std::map<std::string, RoleCredentials> role_credentials_;
 };
 
 }  // namespace nimbus::lambda

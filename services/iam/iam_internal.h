@@ -1,0 +1,98 @@
+#pragma once
+
+// Helpers shared by the IAM handler files (not part of IAM's interface).
+
+#include <string>
+
+#include "services/iam/iam_errors.h"
+#include "services/iam/iam_store.h"
+#include "services/iam/iam_util.h"
+
+namespace nimbus::iam {
+
+inline rapidjson::Document EmptyOutput() {
+  rapidjson::Document d(rapidjson::kObjectType);
+  return d;
+}
+
+inline rapidjson::Document* FindNamed(IamStore& store, const std::string& account, Kind kind,
+                                      const std::string& name) {
+  return store.Find(account, kind, KeyOf(name));
+}
+
+inline Result<rapidjson::Document*> RequireUser(IamStore& s, const std::string& account,
+                                                const std::string& name) {
+  if (auto* d = FindNamed(s, account, Kind::kUser, name)) {
+    return d;
+  }
+  return errors::NoSuchUser(name);
+}
+inline Result<rapidjson::Document*> RequireRole(IamStore& s, const std::string& account,
+                                                const std::string& name) {
+  if (auto* d = FindNamed(s, account, Kind::kRole, name)) {
+    return d;
+  }
+  return errors::NoSuchRole(name);
+}
+inline Result<rapidjson::Document*> RequireGroup(IamStore& s, const std::string& account,
+                                                 const std::string& name) {
+  if (auto* d = FindNamed(s, account, Kind::kGroup, name)) {
+    return d;
+  }
+  return errors::NoSuchGroup(name);
+}
+
+// Ensures `entity[name]` exists with the given type and returns it.
+inline rapidjson::Value& Member(rapidjson::Value& entity, const char* name, rapidjson::Type type,
+                                Alloc& a) {
+  auto it = entity.FindMember(name);
+  if (it == entity.MemberEnd()) {
+    entity.AddMember(rapidjson::StringRef(name), rapidjson::Value(type), a);
+    return entity[name];
+  }
+  return it->value;
+}
+
+inline bool ArrayHas(const rapidjson::Value& array, const std::string& s) {
+  if (!array.IsArray()) {
+    return false;
+  }
+  for (const auto& v : array.GetArray()) {
+    if (v.IsString() && s == v.GetString()) {
+      return true;
+    }
+  }
+  return false;
+}
+inline void ArrayRemove(rapidjson::Value& array, const std::string& s) {
+  if (!array.IsArray()) {
+    return;
+  }
+  for (auto it = array.Begin(); it != array.End();) {
+    if (it->IsString() && s == it->GetString()) {
+      it = array.Erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Entities of a kind, optionally under a path prefix, as (key, entity) for paging.
+inline std::vector<std::pair<std::string, const rapidjson::Value*>> Listing(
+    IamStore& s, const std::string& account, Kind kind, const std::string& path_prefix = "/") {
+  std::vector<std::pair<std::string, const rapidjson::Value*>> out;
+  for (const auto& [key, doc] : s.All(account, kind)) {
+    std::string path = doc.HasMember("Path") && doc["Path"].IsString() ? doc["Path"].GetString()
+                                                                         : "/";
+    if (path.rfind(path_prefix, 0) == 0) {
+      out.emplace_back(key, &doc);
+    }
+  }
+  return out;
+}
+
+inline const std::string& PairKey(const std::pair<std::string, const rapidjson::Value*>& p) {
+  return p.first;
+}
+
+}  // namespace nimbus::iam

@@ -1,0 +1,640 @@
+// IAM users, groups, group membership, access keys and login profiles.
+#include "services/common/ids.h"
+#include "services/iam/iam_internal.h"
+#include "services/iam/iam_service.h"
+
+namespace nimbus::iam {
+namespace {
+
+constexpr size_t kMaxAccessKeysPerUser = 2;
+
+// Access key ids: "AKIA" + 16 characters of [A-Z2-7], as AWS issues them.
+std::string NewKeyId(std::string_view prefix) {
+  static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string hex = RandomHex(32);
+  std::string out(prefix);
+  for (size_t i = 0; i < 16; ++i) {
+    out += kChars[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 32];
+  }
+  return out;
+}
+
+std::string NewSecret() {
+  static constexpr char kChars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string hex = RandomHex(80);
+  std::string out;
+  for (size_t i = 0; i < 40; ++i) {
+    out += kChars[std::stoi(hex.substr(i * 2, 2), nullptr, 16) % 64];
+  }
+  return out;
+}
+
+Output Wrap(const char* member, const rapidjson::Value& entity) {
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  out.AddMember(rapidjson::StringRef(member), PublicCopy(entity, a), a);
+  return out;
+}
+
+}  // namespace
+
+std::string NewAccessKeyId(std::string_view prefix) { return NewKeyId(prefix); }
+std::string NewSecretAccessKey() { return NewSecret(); }
+
+Result<Output> IamService::CreateUser(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  std::string path = in.String("Path", "/");
+  std::string boundary = in.String("PermissionsBoundary");
+  if (in.error()) {
+    return *in.error();
+  }
+  if (auto e = CheckName(name, "userName", 64)) {
+    return *e;
+  }
+  if (auto e = CheckPath(path, "path")) {
+    return *e;
+  }
+  const std::string& account = ctx.scope.account_id;
+  if (FindNamed(store(), account, Kind::kUser, name)) {
+    return errors::EntityAlreadyExists("User with name " + name + " already exists.");
+  }
+  if (!boundary.empty() && state_->ManagedPolicyDocument(account, boundary).empty()) {
+    return errors::InvalidInput("ARN " + boundary + " is not valid.");
+  }
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("Path", Str(path, a), a);
+  d.AddMember("UserName", Str(name, a), a);
+  d.AddMember("UserId", Str(NewUniqueId("AIDA"), a), a);
+  d.AddMember("Arn", Str(UserArn(account, path, name), a), a);
+  d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
+  if (!boundary.empty()) {
+    rapidjson::Value b(rapidjson::kObjectType);
+    b.AddMember("PermissionsBoundaryType", "Policy", a);
+    b.AddMember("PermissionsBoundaryArn", Str(boundary, a), a);
+    d.AddMember("PermissionsBoundary", std::move(b), a);
+  }
+  if (auto e = MergeTags(d, in.Value("Tags"), a)) {
+    return *e;
+  }
+  auto& stored = store().Put(account, Kind::kUser, KeyOf(name), std::move(d));
+  return Wrap("User", stored);
+}
+
+Result<Output> IamService::GetUser(RequestContext& ctx, ParamReader& in) {
+  auto name = in.OptString("UserName");
+  const std::string& account = ctx.scope.account_id;
+  if (!name) {
+    if (ctx.principal.kind == Principal::Kind::kUser) {
+      name = ctx.principal.name;
+    } else {
+      // AWS: without a name, GetUser describes the caller; for root credentials, the root.
+      Output out(rapidjson::kObjectType);
+      auto& a = out.GetAllocator();
+      rapidjson::Value u(rapidjson::kObjectType);
+      u.AddMember("Path", "/", a);
+      u.AddMember("UserName", "root", a);
+      u.AddMember("UserId", Str(account, a), a);
+      u.AddMember("Arn", Str("arn:aws:iam::" + account + ":root", a), a);
+      u.AddMember("CreateDate", Str(NowIso(0), a), a);
+      out.AddMember("User", std::move(u), a);
+      return out;
+    }
+  }
+  auto user = RequireUser(store(), account, *name);
+  if (!user) {
+    return user.error();
+  }
+  return Wrap("User", **user);
+}
+
+Result<Output> IamService::ListUsers(RequestContext& ctx, ParamReader& in) {
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  auto all = Listing(store(), ctx.scope.account_id, Kind::kUser, in.String("PathPrefix", "/"));
+  auto p = Paginate(all, page, PairKey);
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value users(rapidjson::kArrayType);
+  for (const auto& [key, doc] : p.items) {
+    rapidjson::Value u = PublicCopy(*doc, a);
+    u.RemoveMember("Tags");  // AWS: ListUsers leaves out tags and boundaries
+    u.RemoveMember("PermissionsBoundary");
+    users.PushBack(std::move(u), a);
+  }
+  out.AddMember("Users", std::move(users), a);
+  SetPageInfo(out, p.next_marker);
+  return out;
+}
+
+Result<Output> IamService::UpdateUser(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  auto new_name = in.OptString("NewUserName");
+  auto new_path = in.OptString("NewPath");
+  const std::string& account = ctx.scope.account_id;
+  auto user = RequireUser(store(), account, name);
+  if (!user) {
+    return user.error();
+  }
+  if (new_name) {
+    if (auto e = CheckName(*new_name, "newUserName", 64)) {
+      return *e;
+    }
+    if (KeyOf(*new_name) != KeyOf(name) && FindNamed(store(), account, Kind::kUser, *new_name)) {
+      return errors::EntityAlreadyExists("User with name " + *new_name + " already exists.");
+    }
+  }
+  if (new_path) {
+    if (auto e = CheckPath(*new_path, "newPath")) {
+      return *e;
+    }
+  }
+  rapidjson::Document d;
+  d.CopyFrom(**user, d.GetAllocator());
+  auto& a = d.GetAllocator();
+  std::string final_name = new_name.value_or(name);
+  std::string path = new_path.value_or(StringMember(d, "Path"));
+  d["UserName"] = Str(final_name, a);
+  d["Path"] = Str(path, a);
+  d["Arn"] = Str(UserArn(account, path, final_name), a);
+  store().Erase(account, Kind::kUser, KeyOf(name));
+  // Group member lists and access keys name the user.
+  if (d.HasMember("_groups")) {
+    for (const auto& g : d["_groups"].GetArray()) {
+      if (auto* group = FindNamed(store(), account, Kind::kGroup, g.GetString())) {
+        auto& members = Member(*group, "_users", rapidjson::kArrayType, group->GetAllocator());
+        ArrayRemove(members, name);
+        members.PushBack(Str(final_name, group->GetAllocator()), group->GetAllocator());
+        store().Save(account, Kind::kGroup, KeyOf(g.GetString()));
+      }
+    }
+  }
+  for (auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
+    if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(name)) {
+      key["UserName"] = Str(final_name, key.GetAllocator());
+      store().Save("", Kind::kAccessKey, key_id);
+    }
+  }
+  store().Put(account, Kind::kUser, KeyOf(final_name), std::move(d));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteUser(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  const std::string& account = ctx.scope.account_id;
+  auto user = RequireUser(store(), account, name);
+  if (!user) {
+    return user.error();
+  }
+  const auto& u = **user;
+  if (u.HasMember("_inline") && u["_inline"].MemberCount() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+  }
+  if (u.HasMember("_attached") && u["_attached"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  }
+  if (u.HasMember("_groups") && u["_groups"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must remove users from group first.");
+  }
+  if (u.HasMember("_login_profile")) {
+    return errors::DeleteConflict("Cannot delete entity, must delete login profile first.");
+  }
+  for (const auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
+    if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(name)) {
+      return errors::DeleteConflict("Cannot delete entity, must delete access keys first.");
+    }
+  }
+  store().Erase(account, Kind::kUser, KeyOf(name));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::TagUser(RequestContext& ctx, ParamReader& in) {
+  auto user = RequireUser(store(), ctx.scope.account_id, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  if (auto e = MergeTags(**user, in.Value("Tags"), (*user)->GetAllocator())) {
+    return *e;
+  }
+  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::UntagUser(RequestContext& ctx, ParamReader& in) {
+  auto user = RequireUser(store(), ctx.scope.account_id, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  RemoveTags(**user, in.Value("TagKeys"));
+  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::ListUserTags(RequestContext& ctx, ParamReader& in) {
+  auto user = RequireUser(store(), ctx.scope.account_id, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  out.AddMember("Tags",
+                (*user)->HasMember("Tags") ? PublicCopy((**user)["Tags"], a)
+                                           : rapidjson::Value(rapidjson::kArrayType),
+                a);
+  out.AddMember("IsTruncated", false, a);
+  return out;
+}
+
+Result<Output> IamService::CreateGroup(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("GroupName");
+  std::string path = in.String("Path", "/");
+  if (auto e = CheckName(name, "groupName", 128)) {
+    return *e;
+  }
+  if (auto e = CheckPath(path, "path")) {
+    return *e;
+  }
+  const std::string& account = ctx.scope.account_id;
+  if (FindNamed(store(), account, Kind::kGroup, name)) {
+    return errors::EntityAlreadyExists("Group with name " + name + " already exists.");
+  }
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("Path", Str(path, a), a);
+  d.AddMember("GroupName", Str(name, a), a);
+  d.AddMember("GroupId", Str(NewUniqueId("AGPA"), a), a);
+  d.AddMember("Arn", Str("arn:aws:iam::" + account + ":group" + path + name, a), a);
+  d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
+  auto& stored = store().Put(account, Kind::kGroup, KeyOf(name), std::move(d));
+  return Wrap("Group", stored);
+}
+
+Result<Output> IamService::GetGroup(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  auto group = RequireGroup(store(), account, in.String("GroupName"));
+  if (!group) {
+    return group.error();
+  }
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  std::vector<std::pair<std::string, const rapidjson::Value*>> members;
+  if ((*group)->HasMember("_users")) {
+    for (const auto& u : (**group)["_users"].GetArray()) {
+      if (auto* user = FindNamed(store(), account, Kind::kUser, u.GetString())) {
+        members.emplace_back(KeyOf(u.GetString()), user);
+      }
+    }
+  }
+  std::sort(members.begin(), members.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto p = Paginate(members, page, PairKey);
+  Output out = Wrap("Group", **group);
+  auto& a = out.GetAllocator();
+  rapidjson::Value users(rapidjson::kArrayType);
+  for (const auto& [key, doc] : p.items) {
+    users.PushBack(PublicCopy(*doc, a), a);
+  }
+  out.AddMember("Users", std::move(users), a);
+  SetPageInfo(out, p.next_marker);
+  return out;
+}
+
+Result<Output> IamService::ListGroups(RequestContext& ctx, ParamReader& in) {
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  auto all = Listing(store(), ctx.scope.account_id, Kind::kGroup, in.String("PathPrefix", "/"));
+  auto p = Paginate(all, page, PairKey);
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value groups(rapidjson::kArrayType);
+  for (const auto& [key, doc] : p.items) {
+    groups.PushBack(PublicCopy(*doc, a), a);
+  }
+  out.AddMember("Groups", std::move(groups), a);
+  SetPageInfo(out, p.next_marker);
+  return out;
+}
+
+Result<Output> IamService::UpdateGroup(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("GroupName");
+  auto new_name = in.OptString("NewGroupName");
+  auto new_path = in.OptString("NewPath");
+  const std::string& account = ctx.scope.account_id;
+  auto group = RequireGroup(store(), account, name);
+  if (!group) {
+    return group.error();
+  }
+  if (new_name) {
+    if (auto e = CheckName(*new_name, "newGroupName", 128)) {
+      return *e;
+    }
+    if (KeyOf(*new_name) != KeyOf(name) && FindNamed(store(), account, Kind::kGroup, *new_name)) {
+      return errors::EntityAlreadyExists("Group with name " + *new_name + " already exists.");
+    }
+  }
+  if (new_path) {
+    if (auto e = CheckPath(*new_path, "newPath")) {
+      return *e;
+    }
+  }
+  rapidjson::Document d;
+  d.CopyFrom(**group, d.GetAllocator());
+  auto& a = d.GetAllocator();
+  std::string final_name = new_name.value_or(name);
+  std::string path = new_path.value_or(StringMember(d, "Path"));
+  d["GroupName"] = Str(final_name, a);
+  d["Path"] = Str(path, a);
+  d["Arn"] = Str("arn:aws:iam::" + account + ":group" + path + final_name, a);
+  if (d.HasMember("_users")) {
+    for (const auto& u : d["_users"].GetArray()) {
+      if (auto* user = FindNamed(store(), account, Kind::kUser, u.GetString())) {
+        auto& groups = Member(*user, "_groups", rapidjson::kArrayType, user->GetAllocator());
+        ArrayRemove(groups, name);
+        groups.PushBack(Str(final_name, user->GetAllocator()), user->GetAllocator());
+        store().Save(account, Kind::kUser, KeyOf(u.GetString()));
+      }
+    }
+  }
+  store().Erase(account, Kind::kGroup, KeyOf(name));
+  store().Put(account, Kind::kGroup, KeyOf(final_name), std::move(d));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteGroup(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("GroupName");
+  const std::string& account = ctx.scope.account_id;
+  auto group = RequireGroup(store(), account, name);
+  if (!group) {
+    return group.error();
+  }
+  const auto& g = **group;
+  if (g.HasMember("_users") && g["_users"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must remove users from group first.");
+  }
+  if ((g.HasMember("_inline") && g["_inline"].MemberCount() > 0)) {
+    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+  }
+  if (g.HasMember("_attached") && g["_attached"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  }
+  store().Erase(account, Kind::kGroup, KeyOf(name));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::AddUserToGroup(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  std::string group_name = in.String("GroupName");
+  std::string user_name = in.String("UserName");
+  auto group = RequireGroup(store(), account, group_name);
+  if (!group) {
+    return group.error();
+  }
+  auto user = RequireUser(store(), account, user_name);
+  if (!user) {
+    return user.error();
+  }
+  std::string canonical_group = StringMember(**group, "GroupName");
+  std::string canonical_user = StringMember(**user, "UserName");
+  auto& groups = Member(**user, "_groups", rapidjson::kArrayType, (*user)->GetAllocator());
+  if (!ArrayHas(groups, canonical_group)) {
+    groups.PushBack(Str(canonical_group, (*user)->GetAllocator()), (*user)->GetAllocator());
+    auto& users = Member(**group, "_users", rapidjson::kArrayType, (*group)->GetAllocator());
+    users.PushBack(Str(canonical_user, (*group)->GetAllocator()), (*group)->GetAllocator());
+    store().Save(account, Kind::kUser, KeyOf(user_name));
+    store().Save(account, Kind::kGroup, KeyOf(group_name));
+  }
+  return EmptyOutput();
+}
+
+Result<Output> IamService::RemoveUserFromGroup(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  std::string group_name = in.String("GroupName");
+  std::string user_name = in.String("UserName");
+  auto group = RequireGroup(store(), account, group_name);
+  if (!group) {
+    return group.error();
+  }
+  auto user = RequireUser(store(), account, user_name);
+  if (!user) {
+    return user.error();
+  }
+  std::string canonical_group = StringMember(**group, "GroupName");
+  std::string canonical_user = StringMember(**user, "UserName");
+  auto& groups = Member(**user, "_groups", rapidjson::kArrayType, (*user)->GetAllocator());
+  if (!ArrayHas(groups, canonical_group)) {
+    return errors::NoSuchEntity("User " + user_name + " is not in group " + group_name + ".");
+  }
+  ArrayRemove(groups, canonical_group);
+  ArrayRemove(Member(**group, "_users", rapidjson::kArrayType, (*group)->GetAllocator()),
+              canonical_user);
+  store().Save(account, Kind::kUser, KeyOf(user_name));
+  store().Save(account, Kind::kGroup, KeyOf(group_name));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::ListGroupsForUser(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  auto user = RequireUser(store(), account, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  std::vector<std::pair<std::string, const rapidjson::Value*>> groups;
+  if ((*user)->HasMember("_groups")) {
+    for (const auto& g : (**user)["_groups"].GetArray()) {
+      if (auto* group = FindNamed(store(), account, Kind::kGroup, g.GetString())) {
+        groups.emplace_back(KeyOf(g.GetString()), group);
+      }
+    }
+  }
+  std::sort(groups.begin(), groups.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto p = Paginate(groups, page, PairKey);
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const auto& [key, doc] : p.items) {
+    list.PushBack(PublicCopy(*doc, a), a);
+  }
+  out.AddMember("Groups", std::move(list), a);
+  SetPageInfo(out, p.next_marker);
+  return out;
+}
+
+Result<Output> IamService::CreateAccessKey(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  auto name = in.OptString("UserName");
+  if (!name && ctx.principal.kind == Principal::Kind::kUser) {
+    name = ctx.principal.name;
+  }
+  if (!name) {
+    return errors::Validation("Root access keys cannot be created through Nimbus; pass UserName.");
+  }
+  auto user = RequireUser(store(), account, *name);
+  if (!user) {
+    return user.error();
+  }
+  std::string canonical = StringMember(**user, "UserName");
+  size_t count = 0;
+  for (const auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
+    if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(canonical)) {
+      ++count;
+    }
+  }
+  if (count >= kMaxAccessKeysPerUser) {
+    return errors::LimitExceeded("Cannot exceed quota for AccessKeysPerUser: 2");
+  }
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  std::string key_id = NewKeyId("AKIA");
+  d.AddMember("UserName", Str(canonical, a), a);
+  d.AddMember("AccessKeyId", Str(key_id, a), a);
+  d.AddMember("Status", "Active", a);
+  d.AddMember("SecretAccessKey", Str(NewSecret(), a), a);
+  d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
+  d.AddMember("_account", Str(account, a), a);
+  auto& stored = store().Put("", Kind::kAccessKey, key_id, std::move(d));
+  return Wrap("AccessKey", stored);
+}
+
+Result<Output> IamService::ListAccessKeys(RequestContext& ctx, ParamReader& in) {
+  const std::string& account = ctx.scope.account_id;
+  auto name = in.OptString("UserName");
+  if (!name && ctx.principal.kind == Principal::Kind::kUser) {
+    name = ctx.principal.name;
+  }
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  if (name) {
+    auto user = RequireUser(store(), account, *name);
+    if (!user) {
+      return user.error();
+    }
+    for (const auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
+      if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(*name)) {
+        rapidjson::Value m = PublicCopy(key, a);
+        m.RemoveMember("SecretAccessKey");
+        list.PushBack(std::move(m), a);
+      }
+    }
+  }
+  out.AddMember("AccessKeyMetadata", std::move(list), a);
+  out.AddMember("IsTruncated", false, a);
+  return out;
+}
+
+Result<Output> IamService::UpdateAccessKey(RequestContext& ctx, ParamReader& in) {
+  std::string key_id = in.String("AccessKeyId");
+  std::string status = in.String("Status");
+  if (status != "Active" && status != "Inactive") {
+    return errors::ValidationField(status, "status",
+                                   "Member must satisfy enum value set: [Active, Inactive]");
+  }
+  auto* key = store().Find("", Kind::kAccessKey, key_id);
+  if (key == nullptr || StringMember(*key, "_account") != ctx.scope.account_id) {
+    return errors::NoSuchEntity("The Access Key with id " + key_id + " cannot be found.");
+  }
+  (*key)["Status"] = Str(status, key->GetAllocator());
+  store().Save("", Kind::kAccessKey, key_id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteAccessKey(RequestContext& ctx, ParamReader& in) {
+  std::string key_id = in.String("AccessKeyId");
+  auto* key = store().Find("", Kind::kAccessKey, key_id);
+  if (key == nullptr || StringMember(*key, "_account") != ctx.scope.account_id) {
+    return errors::NoSuchEntity("The Access Key with id " + key_id + " cannot be found.");
+  }
+  store().Erase("", Kind::kAccessKey, key_id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::GetAccessKeyLastUsed(RequestContext& ctx, ParamReader& in) {
+  std::string key_id = in.String("AccessKeyId");
+  auto* key = store().Find("", Kind::kAccessKey, key_id);
+  if (key == nullptr || StringMember(*key, "_account") != ctx.scope.account_id) {
+    return errors::NoSuchEntity("The Access Key with id " + key_id + " cannot be found.");
+  }
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  out.AddMember("UserName", Str(StringMember(*key, "UserName"), a), a);
+  rapidjson::Value used(rapidjson::kObjectType);
+  // AWS: "N/A" until the key is used.
+  used.AddMember("ServiceName", "N/A", a);
+  used.AddMember("Region", "N/A", a);
+  out.AddMember("AccessKeyLastUsed", std::move(used), a);
+  return out;
+}
+
+Result<Output> IamService::CreateLoginProfile(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  auto user = RequireUser(store(), ctx.scope.account_id, name);
+  if (!user) {
+    return user.error();
+  }
+  if ((*user)->HasMember("_login_profile")) {
+    return errors::EntityAlreadyExists("Login Profile for user " + name + " already exists.");
+  }
+  auto& ua = (*user)->GetAllocator();
+  rapidjson::Value profile(rapidjson::kObjectType);
+  profile.AddMember("UserName", Str(StringMember(**user, "UserName"), ua), ua);
+  profile.AddMember("CreateDate", Str(NowIso(Now(ctx)), ua), ua);
+  profile.AddMember("PasswordResetRequired", in.Bool("PasswordResetRequired"), ua);
+  (*user)->AddMember("_login_profile", std::move(profile), ua);
+  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
+  return Wrap("LoginProfile", (**user)["_login_profile"]);
+}
+
+Result<Output> IamService::GetLoginProfile(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  auto user = RequireUser(store(), ctx.scope.account_id, name);
+  if (!user) {
+    return user.error();
+  }
+  if (!(*user)->HasMember("_login_profile")) {
+    return errors::NoSuchEntity("Login Profile for User " + name + " cannot be found.");
+  }
+  return Wrap("LoginProfile", (**user)["_login_profile"]);
+}
+
+Result<Output> IamService::UpdateLoginProfile(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  auto user = RequireUser(store(), ctx.scope.account_id, name);
+  if (!user) {
+    return user.error();
+  }
+  if (!(*user)->HasMember("_login_profile")) {
+    return errors::NoSuchEntity("Login Profile for User " + name + " cannot be found.");
+  }
+  if (in.Has("PasswordResetRequired")) {
+    (**user)["_login_profile"]["PasswordResetRequired"] = in.Bool("PasswordResetRequired");
+    store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
+  }
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteLoginProfile(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("UserName");
+  auto user = RequireUser(store(), ctx.scope.account_id, name);
+  if (!user) {
+    return user.error();
+  }
+  if (!(*user)->RemoveMember("_login_profile")) {
+    return errors::NoSuchEntity("Login Profile for User " + name + " cannot be found.");
+  }
+  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
+  return EmptyOutput();
+}
+
+}  // namespace nimbus::iam
