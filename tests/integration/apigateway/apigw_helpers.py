@@ -93,3 +93,24 @@ def rest_api_with_proxy(apigw, function_arn, path_part="{proxy+}", method="ANY",
 
 def as_json(body):
     return json.loads(body.decode() if isinstance(body, bytes) else body)
+
+
+def go_echo_zip():
+    """fixtures/go_echo built as a `provided` runtime bootstrap (aws-lambda-go from the module
+    cache scripts/setup.sh fills), zipped."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+    go = shutil.which("go") or "/usr/local/go/bin/go"
+    assert Path(go).exists(), "go is not installed (scripts/setup.sh installs it)"
+    out = Path(tempfile.mkdtemp(prefix="apigw-go-")) / "bootstrap"
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-buildvcs=false"}
+    proc = subprocess.run([go, "build", "-o", str(out), "."],
+                          cwd=Path(__file__).parent / "fixtures" / "go_echo", env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = zip_of({"bootstrap": out.read_bytes()})
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return data

@@ -494,3 +494,20 @@ def test_import_and_export_openapi(nimbus, apigw, echo_arn):
                        body=json.dumps(definition).encode())
     paths = {r["path"] for r in apigw.get_resources(restApiId=api["id"])["items"]}
     assert paths == {"/", "/only"}
+
+
+def test_echo_story_with_a_go_provided_function(nimbus, apigw):
+    from apigw_helpers import ROLE, go_echo_zip
+    lam = client(nimbus, "lambda")
+    name = "go-echo-" + uuid.uuid4().hex[:6]
+    arn = lam.create_function(FunctionName=name, Runtime="provided.al2023", Handler="bootstrap",
+                              Role=ROLE, Code={"ZipFile": go_echo_zip()})["FunctionArn"]
+    lam.get_waiter("function_active_v2").wait(FunctionName=name)
+    api_id, _ = rest_api_with_proxy(apigw, arn, stage="live")
+    status, headers, body = call(nimbus, "/live/greet/you?status=202", "POST", "hello go",
+                                 {"Content-Type": "text/plain"},
+                                 host=host_of(api_id, nimbus.port))
+    assert status == 202, body
+    assert headers["X-Runtime"] == "go"
+    assert as_json(body) == {"body": "hello go", "path": "/greet/you", "resource": "/{proxy+}",
+                             "method": "POST", "stage": "live", "proxy": "greet/you"}
