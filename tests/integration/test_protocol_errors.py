@@ -14,8 +14,8 @@ import nimbus_support as ns
 
 # A modelled STS operation with no handler yet (contract: 501 InternalFailure). Update this if
 # AssumeRole gets implemented.
-UNIMPLEMENTED_STS = ("AssumeRole", {"RoleArn": "arn:aws:iam::000000000000:role/r",
-                                    "RoleSessionName": "nimbus-test"})
+# AssumeRole is served since issue 8; federation tokens are not.
+UNIMPLEMENTED_STS = ("GetFederationToken", {"Name": "nimbus-test"})
 
 
 def check_query_error(resp, status, code):
@@ -193,7 +193,7 @@ def test_request_matching_no_service(nimbus, path):
 def test_boto3_sts_unimplemented_is_501(nimbus):
     _, params = UNIMPLEMENTED_STS
     sts = ns.boto3_client(nimbus, "sts")
-    err = client_error(lambda: sts.assume_role(**params))
+    err = client_error(lambda: sts.get_federation_token(**params))
     assert err.response["Error"]["Code"] == "InternalFailure"
     assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
