@@ -30,6 +30,7 @@
 #include "services/lambda/runtime/local_executor.h"
 #include "services/logs/lambda_log_sink.h"
 #include "services/logs/logs_service.h"
+#include "services/sns/signing_cert_data_plane.h"
 #include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
@@ -46,11 +47,12 @@ lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
                                         lambda::runtime::Executor& executor,
                                         lambda::runtime::CodeStore& code_store,
                                         std::unique_ptr<logs::LogsService> logs_service,
-                                        const std::shared_ptr<iam::IamState>& iam_state) {
+                                        const std::shared_ptr<iam::IamState>& iam_state,
+                                        std::shared_ptr<sns::SigningKeys> sns_keys) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>(iam_state));
   dispatcher.Add(std::make_unique<iam::IamService>(iam_state));
-  dispatcher.Add(std::make_unique<sns::SnsService>());
+  dispatcher.Add(std::make_unique<sns::SnsService>(std::move(sns_keys)));
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
   dispatcher.Add(std::move(lambda_service));
@@ -144,6 +146,9 @@ int RunServer() {
   gateway.SetAccessControl(&access_control);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;
   std::optional<lambda::CodeDownloadDataPlane> code_downloads;
+  // SNS signs with this key pair and the edge serves its certificate at SigningCertURL.
+  auto sns_keys = std::make_shared<sns::SigningKeys>();
+  std::optional<sns::SigningCertDataPlane> sns_certs;
   std::optional<apigateway::ExecuteApiDataPlane> execute_api;
   edge::Server server(ioc, config, gateway);
   try {
@@ -163,13 +168,15 @@ int RunServer() {
     dispatcher.Add(std::move(api_gateway));
     dispatcher.Add(std::move(api_gateway_v2));
     lambda::LambdaService* lambda =
-        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state);
+        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state, sns_keys);
     dispatcher.StartAll(MakeEnv(config));
     // Data planes on the edge port, consulted before the AWS APIs.
     function_urls.emplace(*lambda, dispatcher.StrandOf("lambda"), dispatcher);
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
+    sns_certs.emplace(sns_keys);
+    gateway.AddDataPlane(&*sns_certs);
     lifecycle->AddDataPlanes(gateway);
     execute_api.emplace(apigw_v1, dispatcher.StrandOf("apigateway"), apigw_v2,
                         dispatcher.StrandOf("apigatewayv2"), dispatcher);
