@@ -6,6 +6,9 @@
 #include <random>
 #include <string>
 
+#include "services/apigateway/vtl/java_regex.h"
+#include "services/apigateway/vtl/json.h"
+#include "services/apigateway/vtl/jsonpath.h"
 #include "services/apigateway/vtl/vtl.h"
 
 namespace nimbus::apigateway::vtl {
@@ -55,6 +58,53 @@ TEST(VtlFuzz, RandomTemplatesNeverCrash) {
     }
   }
   EXPECT_GT(rendered, 500);  // the generator must produce plenty of valid templates too
+}
+
+std::string RandomString(std::mt19937& rng, std::string_view alphabet, size_t max_len) {
+  std::string s;
+  size_t len = rng() % (max_len + 1);
+  for (size_t i = 0; i < len; ++i) {
+    s += alphabet[rng() % alphabet.size()];
+  }
+  return s;
+}
+
+TEST(VtlFuzz, RandomJsonPathsAndBodiesNeverCrash) {
+  std::mt19937 rng(777);
+  std::string error;
+  Value root = *ParseJson(R"({"a":[1,{"b":"x"},[2,3]],"c":{"d":{"e":null}},"f":"g"})", error);
+  for (int round = 0; round < 20000; ++round) {
+    std::string path = "$" + RandomString(rng, ".[]*'\"?()@=<>!&|,:-0123abcdef ", 16);
+    try {
+      EvaluateJsonPath(path, root);
+    } catch (const TemplateError&) {
+    }
+    std::string json = RandomString(rng, "{}[]\",:\\ 0123456789.eE-+truefalsn\"u", 24);
+    std::optional<Value> v = ParseJson(json, error);
+    if (v) {
+      ToJson(*v);
+      ToJavaString(*v);
+    }
+  }
+}
+
+TEST(VtlFuzz, RandomRegexesNeverCrash) {
+  std::mt19937 rng(99);
+  int compiled = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string pattern = RandomString(rng, "ab.*+?|()[]{}^$\\dws,0123-:=!<>", 12);
+    std::string subject = RandomString(rng, "ab01 -\n", 40);
+    try {
+      JavaRegex re(pattern);
+      ++compiled;
+      re.Replace(subject, "x", true);
+      re.Matches(subject);
+      re.Split(subject, 0);
+      re.Split(subject, 3);
+    } catch (const TemplateError&) {
+    }
+  }
+  EXPECT_GT(compiled, 1000);
 }
 
 }  // namespace
