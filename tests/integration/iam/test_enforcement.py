@@ -231,3 +231,28 @@ def test_soft_mode_logs_and_lets_through(tmp_path_factory):
         sqs.list_queues()
         log = server.stderr()
         assert f"(soft, let through) arn:aws:iam::000000000000:user/{user} sqs:ListQueues" in log
+
+
+def test_function_policy_from_add_permission_grants_invoke(server):
+    iam = h.client(server, "iam")
+    lam = h.client(server, "lambda")
+    user, key = h.user_with_key(iam)
+    user_arn = iam.get_user(UserName=user)["User"]["Arn"]
+    fn = h.name("echo")
+    lam.create_function(FunctionName=fn, Runtime="python3.12",
+                        Role="arn:aws:iam::000000000000:role/unknown-role", Handler="app.handler",
+                        Code={"ZipFile": _zip("def handler(e, c):\n    return {'ok': True}\n")})
+    lam.get_waiter("function_active_v2").wait(FunctionName=fn,
+                                              WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    user_lambda = h.creds_client(server, "lambda", key)
+    with pytest.raises(ClientError) as e:
+        user_lambda.invoke(FunctionName=fn, Payload=b"{}")
+    assert "lambda:InvokeFunction" in denied(e, "AccessDeniedException")
+    lam.add_permission(FunctionName=fn, StatementId="user", Action="lambda:InvokeFunction",
+                       Principal=user_arn)
+    resp = user_lambda.invoke(FunctionName=fn, Payload=b"{}")
+    assert json.loads(resp["Payload"].read()) == {"ok": True}
+    # The policy names one function only.
+    with pytest.raises(ClientError) as e:
+        user_lambda.get_function(FunctionName=fn)
+    denied(e, "AccessDeniedException")

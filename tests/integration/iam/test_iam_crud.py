@@ -397,3 +397,32 @@ def test_permissions_boundaries(iam):
     iam.delete_user(UserName=user)
     iam.delete_role(RoleName=role)
     iam.delete_policy(PolicyArn=boundary["Arn"])
+
+
+def test_debian_boto3_query_client(nimbus):
+    user = h.name("deb")
+    out = ns.debian_boto3(nimbus, "iam", "create_user", {"UserName": user})
+    assert out["ok"], out
+    out = ns.debian_boto3(nimbus, "iam", "put_user_policy", {
+        "UserName": user, "PolicyName": "p", "PolicyDocument": h.allow("sqs:*")})
+    assert out["ok"], out
+    out = ns.debian_boto3(nimbus, "iam", "get_user_policy", {"UserName": user, "PolicyName": "p"})
+    assert out["ok"], out
+    assert out["result"]["PolicyDocument"]["Statement"][0]["Action"] == "sqs:*"
+
+
+def test_state_survives_a_restart(start_nimbus):
+    server = start_nimbus(PERSISTENCE="1")
+    iam = ns.boto3_client(server, "iam")
+    iam.create_user(UserName="keeper")
+    key = iam.create_access_key(UserName="keeper")["AccessKey"]
+    iam.create_role(RoleName="kept", AssumeRolePolicyDocument=json.dumps(h.LAMBDA_TRUST))
+    iam.put_role_policy(RoleName="kept", PolicyName="p", PolicyDocument=h.allow("sqs:*"))
+    data_dir = server.workdir / "data"
+    assert server.stop() == 0
+    again = start_nimbus(PERSISTENCE="1", DATA_DIR=str(data_dir), SIGV4_VERIFY="1")
+    iam2 = ns.boto3_client(again, "iam")
+    assert iam2.get_role_policy(RoleName="kept", PolicyName="p")["PolicyDocument"] == json.loads(
+        h.allow("sqs:*"))
+    who = h.creds_client(again, "sts", key).get_caller_identity()
+    assert who["Arn"] == "arn:aws:iam::000000000000:user/keeper"
