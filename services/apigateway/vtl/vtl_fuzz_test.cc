@@ -74,7 +74,8 @@ TEST(VtlFuzz, RandomJsonPathsAndBodiesNeverCrash) {
   std::string error;
   Value root = *ParseJson(R"({"a":[1,{"b":"x"},[2,3]],"c":{"d":{"e":null}},"f":"g"})", error);
   for (int round = 0; round < 20000; ++round) {
-    std::string path = "$" + RandomString(rng, ".[]*'\"?()@=<>!&|,:-0123abcdef ", 16);
+    std::string path = "$";
+    path += RandomString(rng, ".[]*'\"?()@=<>!&|,:-0123abcdef ", 16);
     try {
       EvaluateJsonPath(path, root);
     } catch (const TemplateError&) {
