@@ -28,9 +28,10 @@ void ServerLifecycle::Boot(const std::string& endpoint_url) {
   hooks_.RunStageBlocking(InitHooks::Stage::kBoot);
 }
 
-void ServerLifecycle::AddDataPlanes(edge::Gateway& gateway) {
+void ServerLifecycle::AddDataPlanes(edge::Gateway& gateway, const edge::Dispatcher& dispatcher) {
   gateway.AddDataPlane(&init_plane_);
   if (services_filter_.Enabled()) {
+    services_filter_.SetDispatcher(&dispatcher);
     gateway.AddDataPlane(&services_filter_);
   }
 }

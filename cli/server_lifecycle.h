@@ -30,7 +30,7 @@ class ServerLifecycle {
   // After the listeners are bound: the URL scripts and functions call back on; runs BOOT.
   void Boot(const std::string& endpoint_url);
   // Registers /_localstack/init and /_nimbus/init on the edge port, and the SERVICES filter.
-  void AddDataPlanes(edge::Gateway& gateway);
+  void AddDataPlanes(edge::Gateway& gateway, const edge::Dispatcher& dispatcher);
   // START hooks, NIMBUS_CONFIG, "Ready.", READY hooks. `fail(code)` is called instead of
   // printing "Ready." when NIMBUS_CONFIG cannot be applied.
   boost::asio::awaitable<void> Run(edge::Dispatcher& dispatcher, std::function<void(int)> fail);

@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "edge/protocol/shape.h"
 #include "edge/router.h"
 #include "services/common/aws_error.h"
@@ -55,9 +58,19 @@ bool ServicesFilter::Allowed(const std::string& model) const {
   return allowed_.count(ServiceOf(model)) != 0;
 }
 
+namespace {
+bool IsHealth(const protocol::HttpRequest& request) {
+  return (request.method == "GET" || request.method == "HEAD") &&
+         (request.path == "/_localstack/health" || request.path == "/_nimbus/health");
+}
+}  // namespace
+
 bool ServicesFilter::Matches(const protocol::HttpRequest& request) const {
   if (!Enabled()) {
     return false;
+  }
+  if (IsHealth(request)) {
+    return dispatcher_ != nullptr;
   }
   edge::RouteTarget target = edge::Route(request);
   return target.kind == edge::RouteTarget::Kind::kAws && !Allowed(target.service);
@@ -65,6 +78,28 @@ bool ServicesFilter::Matches(const protocol::HttpRequest& request) const {
 
 boost::asio::awaitable<protocol::HttpResponse> ServicesFilter::Handle(
     protocol::HttpRequest& request, const std::string& request_id) {
+  if (IsHealth(request)) {
+    // The gateway's health document, with LocalStack's "disabled" for services not listed.
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.StartObject();
+    w.Key("services");
+    w.StartObject();
+    for (const auto& [name, status] : dispatcher_->Statuses()) {
+      w.Key(name.c_str());
+      w.String(allowed_.count(name) != 0 ? status.c_str() : "disabled");
+    }
+    w.EndObject();
+    w.Key("edition");
+    w.String("community");
+    w.Key("version");
+    w.String(NIMBUS_VERSION);
+    w.EndObject();
+    protocol::HttpResponse res;
+    res.SetHeader("Content-Type", "application/json");
+    res.body = sb.GetString();
+    co_return res;
+  }
   edge::RouteTarget target = edge::Route(request);
   const auto* spec = protocol::SpecRegistry::Instance().Find(target.service);
   AwsError error = AwsError::Receiver(

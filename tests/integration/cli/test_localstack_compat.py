@@ -73,8 +73,17 @@ def test_services_limits_the_apis_served(start_nimbus):
     assert resp.query_error()["Code"] == "InternalFailure"
     proc = ns.run([str(ns.CLI_V1), "--endpoint-url", server.url, "sns", "list-topics"])
     assert proc.returncode != 0 and "Service 'sns' is not enabled" in proc.stderr
-    # Health and internal endpoints stay reachable.
-    assert ns.request(server, "GET", "/_localstack/health").status == 200
+    # Health says so, in LocalStack's terms.
+    for path in ("/_localstack/health", "/_nimbus/health"):
+        resp = ns.request(server, "GET", path)
+        assert resp.status == 200
+        services = resp.json()["services"]
+        assert services["lambda"] == "running" and services["logs"] == "available"
+        assert services["sqs"] == services["sns"] == services["apigateway"] == "disabled"
+    # Without SERVICES nothing is disabled.
+    plain = start_nimbus()
+    services = ns.request(plain, "GET", "/_localstack/health").json()["services"]
+    assert "disabled" not in services.values() and services["sqs"] == "available"
 
 
 def test_localhost_localstack_cloud_host_forms(nimbus):
