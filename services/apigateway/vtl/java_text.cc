@@ -262,6 +262,99 @@ std::string AsciiUpper(std::string_view s) {
   return out;
 }
 
+namespace {
+
+uint32_t LowerCodePoint(uint32_t c) {
+  if (c >= 'A' && c <= 'Z') {
+    return c + 32;
+  }
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+      (c >= 0x410 && c <= 0x42F)) {
+    return c + 32;
+  }
+  if (c >= 0x400 && c <= 0x40F) {
+    return c + 80;
+  }
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x138 && c != 0x149 && c != 0x17F) {
+    // Latin Extended-A alternates upper/lower, with the parity flipping at U+0139..U+0148
+    // and U+0179..U+017E.
+    bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if ((c % 2 == 1) == odd_upper) {
+      return c + 1;
+    }
+  }
+  return c;
+}
+
+uint32_t UpperCodePoint(uint32_t c) {
+  if (c >= 'a' && c <= 'z') {
+    return c - 32;
+  }
+  if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3CB && c != 0x3C2) ||
+      (c >= 0x430 && c <= 0x44F)) {
+    return c - 32;
+  }
+  if (c >= 0x450 && c <= 0x45F) {
+    return c - 80;
+  }
+  if (c == 0xFF) {
+    return 0x178;
+  }
+  if (c >= 0x100 && c <= 0x17F && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17F) {
+    bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if ((c % 2 == 1) != odd_upper) {
+      return c - 1;
+    }
+  }
+  return c;
+}
+
+void AppendCodePoint(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+template <typename Map>
+std::string MapCase(std::string_view s, Map map) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(map(c));
+      ++i;
+    } else if ((c & 0xE0) == 0xC0 && i + 1 < s.size() && IsContinuation(s[i + 1])) {
+      // Only two-byte sequences hold the mapped scripts.
+      uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+      AppendCodePoint(map(cp), out);
+      i += 2;
+    } else {
+      out += s[i];
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string JavaLower(std::string_view s) {
+  return MapCase(s, LowerCodePoint);
+}
+
+std::string JavaUpper(std::string_view s) {
+  return MapCase(s, UpperCodePoint);
+}
+
 int32_t JavaHashCode(std::string_view s) {
   uint32_t h = 0;
   for (char16_t ch : ToUtf16(s)) {

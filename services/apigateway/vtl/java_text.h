@@ -32,6 +32,10 @@ size_t CharIndex(std::string_view s, size_t byte);
 std::string JavaTrim(std::string_view s);
 std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
+// String.toLowerCase() / toUpperCase() for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic
+// (other scripts are returned unchanged).
+std::string JavaLower(std::string_view s);
+std::string JavaUpper(std::string_view s);
 // String.hashCode() over UTF-16 units.
 int32_t JavaHashCode(std::string_view s);
 

@@ -107,9 +107,9 @@ bool StringMethod(const std::string& s, std::string_view name, std::vector<Value
     } else if (name == "isBlank") {
       out = Value(JavaTrim(s).empty());
     } else if (name == "toLowerCase") {
-      out = Value(AsciiLower(s));
+      out = Value(JavaLower(s));
     } else if (name == "toUpperCase") {
-      out = Value(AsciiUpper(s));
+      out = Value(JavaUpper(s));
     } else if (name == "trim" || name == "strip") {
       out = Value(JavaTrim(s));
     } else if (name == "toString" || name == "intern") {
@@ -180,7 +180,7 @@ bool StringMethod(const std::string& s, std::string_view name, std::vector<Value
     } else if (name == "endsWith") {
       out = Value(s.size() >= a->size() && s.compare(s.size() - a->size(), a->size(), *a) == 0);
     } else if (name == "equalsIgnoreCase") {
-      out = Value(AsciiLower(s) == AsciiLower(*a));
+      out = Value(JavaLower(s) == JavaLower(*a));
     } else if (name == "compareTo" || name == "compareToIgnoreCase") {
       int c = name == "compareTo" ? s.compare(*a) : AsciiLower(s).compare(AsciiLower(*a));
       out = Value(static_cast<int64_t>(c < 0 ? -1 : (c > 0 ? 1 : 0)));

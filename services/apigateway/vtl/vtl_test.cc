@@ -134,6 +134,8 @@ const Case kCases[] = {
     {"str_length", "#set($s = 'hello')$s.length()", "5"},
     {"str_substring", "#set($s = 'hello')$s.substring(1, 3)|$s.substring(2)", "el|llo"},
     {"str_case", "#set($s = 'MiXed')$s.toLowerCase() $s.toUpperCase()", "mixed MIXED"},
+    {"str_case_non_ascii", "#set($s = 'José ÉTÉ Мир Łódź')$s.toLowerCase()|$s.toUpperCase()",
+     "josé été мир łódź|JOSÉ ÉTÉ МИР ŁÓDŹ"},
     {"str_contains", "#set($s = 'hello')$s.contains('ell') $s.startsWith('he') $s.endsWith('x')",
      "true true false"},
     {"str_indexof", "#set($s = 'a,b,c')$s.indexOf(',') $s.lastIndexOf(',') $s.indexOf('z')",
