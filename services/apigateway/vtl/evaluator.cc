@@ -122,6 +122,16 @@ Evaluator::DepthGuard::DepthGuard(Evaluator& ev) : ev(ev) {
   }
 }
 
+// Roughly 300 bytes of stack per level: well under 1 MB in the worst case.
+constexpr size_t kMaxNesting = 2000;
+
+Evaluator::NestGuard::NestGuard(Evaluator& ev) : ev(ev) {
+  if (++ev.nesting_ > kMaxNesting) {
+    --ev.nesting_;
+    throw TemplateError("template nesting too deep while rendering");
+  }
+}
+
 Evaluator::Evaluator(const Template& tmpl, const Limits& limits, const RenderInput& input)
     : tmpl_(tmpl), limits_(limits), input_(input) {
   vars_["input"] = Value(MakeInputObject());
@@ -291,6 +301,7 @@ void Evaluator::SetVar(const std::string& name, Value v) {
 }
 
 Evaluator::Flow Evaluator::RenderBlock(const Block& block, std::string& out) {
+  NestGuard guard(*this);
   for (const Node& node : block) {
     Flow flow = RenderNode(node, out);
     if (flow != Flow::kNormal) {
@@ -566,6 +577,7 @@ void Evaluator::Assign(const Reference& ref, Value value) {
 
 Value Evaluator::Eval(const Expr& e) {
   Step();
+  NestGuard guard(*this);
   switch (e.kind) {
     case Expr::Kind::kLiteral:
       return e.value;

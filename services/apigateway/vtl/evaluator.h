@@ -70,6 +70,13 @@ class Evaluator {
     ~DepthGuard() { --ev.depth_; }
     Evaluator& ev;
   };
+  // Bounds the C++ recursion of nested blocks and expressions across macro calls, so a
+  // template cannot exhaust the stack of the thread rendering it.
+  struct NestGuard {
+    explicit NestGuard(Evaluator& ev);
+    ~NestGuard() { --ev.nesting_; }
+    Evaluator& ev;
+  };
 
   const Template& tmpl_;
   const Limits& limits_;
@@ -80,6 +87,7 @@ class Evaluator {
   bool context_ready_ = false;
   bool stage_variables_ready_ = false;
   size_t depth_ = 0;
+  size_t nesting_ = 0;
   std::optional<Value> body_json_;
   std::vector<std::weak_ptr<List>> mutated_lists_;
   std::vector<std::weak_ptr<Map>> mutated_maps_;

@@ -337,6 +337,18 @@ TEST(VtlLimits, InfiniteRecursionIsBounded) {
   EXPECT_THROW(Render("#define($d)$d#end$d", RenderInput{}), TemplateError);
 }
 
+TEST(VtlLimits, DeepRecursionThroughNestedBlocksIsBounded) {
+  std::string body;
+  for (int i = 0; i < 150; ++i) {
+    body += "#if(true)";
+  }
+  body += "#r()";
+  for (int i = 0; i < 150; ++i) {
+    body += "#end";
+  }
+  EXPECT_THROW(Render("#macro(r)" + body + "#end#r()", RenderInput{}), TemplateError);
+}
+
 TEST(VtlLimits, HugeLoopsAreBounded) {
   EXPECT_THROW(Render("#foreach($i in [1..100000000])#end", RenderInput{}), TemplateError);
   EXPECT_THROW(Render("#foreach($i in [1..50000])#foreach($j in [1..50000])#end#end",
