@@ -182,6 +182,49 @@ TEST(VtlAwsTemplates, ResponseTemplateWithForeachHasNext) {
   EXPECT_EQ(doc.AsList()->items.size(), 3u);
 }
 
+TEST(VtlAwsTemplates, PhotosResponseTemplateFromAwsDocs) {
+  // AWS developer guide, "Photos" mapping template example (output model mapping).
+  RenderInput in;
+  in.body = R"({"photos":{"page":1,"pages":"1234","perpage":100,"total":"123398",)"
+            R"("photo":[{"id":"12345678901","owner":"23456789@A12","photographer_first_name":)"
+            R"("Saanvi","photographer_last_name":"Sarkar","title":"Sample photo 1","ispublic":true,)"
+            R"("isfriend":false,"isfamily":false},{"id":"23456789012","owner":"34567890@B23",)"
+            R"("photographer_first_name":"Richard","photographer_last_name":"Roe","title":)"
+            R"("Sample photo 2","ispublic":true,"isfriend":false,"isfamily":false}]}})";
+  std::string tmpl = "#set($inputRoot = $input.path('$'))\n"
+                     "{\n"
+                     "  \"photos\": {\n"
+                     "    \"page\": $inputRoot.photos.page,\n"
+                     "    \"pages\": \"$inputRoot.photos.pages\",\n"
+                     "    \"perpage\": $inputRoot.photos.perpage,\n"
+                     "    \"total\": \"$inputRoot.photos.total\",\n"
+                     "    \"photo\": [\n"
+                     "#foreach($elem in $inputRoot.photos.photo)\n"
+                     "      {\n"
+                     "        \"id\": \"$elem.id\",\n"
+                     "        \"owner\": \"$elem.owner\",\n"
+                     "        \"photographer_first_name\": \"$elem.photographer_first_name\",\n"
+                     "        \"photographer_last_name\": \"$elem.photographer_last_name\",\n"
+                     "        \"title\": \"$elem.title\",\n"
+                     "        \"ispublic\": $elem.ispublic,\n"
+                     "        \"isfriend\": $elem.isfriend,\n"
+                     "        \"isfamily\": $elem.isfamily\n"
+                     "      }#if($foreach.hasNext),#end\n"
+                     "\t\t \n"
+                     "#end\n"
+                     "    ]\n"
+                     "  }\n"
+                     "}\n";
+  Value doc = MustParse(Render(tmpl, in));
+  EXPECT_EQ(ToJson(doc),
+            R"({"photos":{"page":1,"pages":"1234","perpage":100,"total":"123398","photo":[)"
+            R"({"id":"12345678901","owner":"23456789@A12","photographer_first_name":"Saanvi",)"
+            R"("photographer_last_name":"Sarkar","title":"Sample photo 1","ispublic":true,)"
+            R"("isfriend":false,"isfamily":false},{"id":"23456789012","owner":"34567890@B23",)"
+            R"("photographer_first_name":"Richard","photographer_last_name":"Roe",)"
+            R"("title":"Sample photo 2","ispublic":true,"isfriend":false,"isfamily":false}]}})");
+}
+
 TEST(VtlAwsTemplates, LambdaNonProxyRequestTemplate) {
   std::string tmpl = R"VTL({
   "name" : "$input.params('petId')",
