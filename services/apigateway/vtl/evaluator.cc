@@ -460,57 +460,64 @@ Evaluator::Flow Evaluator::RenderMacroCall(const Node& node, std::string& out) {
   return flow == Flow::kStop ? Flow::kStop : Flow::kNormal;
 }
 
+Value Evaluator::Access(const Value& v, const Accessor& acc) {
+  Step();
+  if (v.IsNull()) {
+    return v;
+  }
+  Value next;
+  switch (acc.kind) {
+    case Accessor::Kind::kProperty:
+      if (!GetProperty(v, acc.name, next, *this)) {
+        next = Value();
+      }
+      break;
+    case Accessor::Kind::kMethod: {
+      std::vector<Value> args;
+      args.reserve(acc.args.size());
+      for (const ExprPtr& arg : acc.args) {
+        args.push_back(Eval(*arg));
+      }
+      if (!CallMethod(v, acc.name, args, next, *this)) {
+        next = Value();
+      }
+      break;
+    }
+    case Accessor::Kind::kIndex: {
+      Value index = Eval(*acc.args[0]);
+      int64_t i = 0;
+      if (v.IsList() && ToIndex(index, i)) {
+        const auto& items = v.AsList()->items;
+        int64_t n = static_cast<int64_t>(items.size());
+        if (i < 0) {
+          i += n;
+        }
+        if (i >= 0 && i < n) {
+          next = items[static_cast<size_t>(i)];
+        }
+      } else if (v.IsMap() && !index.IsNull()) {
+        if (const Value* found = v.AsMap()->Find(ToJavaString(index))) {
+          next = *found;
+        }
+      } else if (v.IsObject() && !index.IsNull()) {
+        std::vector<Value> args{index};
+        if (!v.AsObject()->Call("get", args, next, *this)) {
+          next = Value();
+        }
+      }
+      break;
+    }
+  }
+  return next;
+}
+
 Value Evaluator::EvalReference(const Reference& ref) {
   Value v = Lookup(ref.root);
   for (const Accessor& acc : ref.chain) {
-    Step();
     if (v.IsNull()) {
-      return v;
+      break;
     }
-    Value next;
-    switch (acc.kind) {
-      case Accessor::Kind::kProperty:
-        if (!GetProperty(v, acc.name, next, *this)) {
-          next = Value();
-        }
-        break;
-      case Accessor::Kind::kMethod: {
-        std::vector<Value> args;
-        args.reserve(acc.args.size());
-        for (const ExprPtr& arg : acc.args) {
-          args.push_back(Eval(*arg));
-        }
-        if (!CallMethod(v, acc.name, args, next, *this)) {
-          next = Value();
-        }
-        break;
-      }
-      case Accessor::Kind::kIndex: {
-        Value index = Eval(*acc.args[0]);
-        int64_t i = 0;
-        if (v.IsList() && ToIndex(index, i)) {
-          const auto& items = v.AsList()->items;
-          int64_t n = static_cast<int64_t>(items.size());
-          if (i < 0) {
-            i += n;
-          }
-          if (i >= 0 && i < n) {
-            next = items[static_cast<size_t>(i)];
-          }
-        } else if (v.IsMap() && !index.IsNull()) {
-          if (const Value* found = v.AsMap()->Find(ToJavaString(index))) {
-            next = *found;
-          }
-        } else if (v.IsObject() && !index.IsNull()) {
-          std::vector<Value> args{index};
-          if (!v.AsObject()->Call("get", args, next, *this)) {
-            next = Value();
-          }
-        }
-        break;
-      }
-    }
-    v = std::move(next);
+    v = Access(v, acc);
   }
   return v;
 }
@@ -520,38 +527,10 @@ void Evaluator::Assign(const Reference& ref, Value value) {
     SetVar(ref.root, std::move(value));
     return;
   }
-  Reference prefix;
-  prefix.root = ref.root;
+  // `#set($a.b.c = x)`: resolve $a.b, then store into its key c (Map.put, as Velocity does).
   Value target = Lookup(ref.root);
   for (size_t i = 0; i + 1 < ref.chain.size() && !target.IsNull(); ++i) {
-    // Re-evaluate the chain step by step (the chain is short: $a.b.c = x).
-    const Accessor& acc = ref.chain[i];
-    Value next;
-    if (acc.kind == Accessor::Kind::kProperty) {
-      if (!GetProperty(target, acc.name, next, *this)) {
-        next = Value();
-      }
-    } else if (acc.kind == Accessor::Kind::kMethod) {
-      std::vector<Value> args;
-      for (const ExprPtr& arg : acc.args) {
-        args.push_back(Eval(*arg));
-      }
-      if (!CallMethod(target, acc.name, args, next, *this)) {
-        next = Value();
-      }
-    } else {
-      Value index = Eval(*acc.args[0]);
-      int64_t idx = 0;
-      if (target.IsList() && ToIndex(index, idx) && idx >= 0 &&
-          idx < static_cast<int64_t>(target.AsList()->items.size())) {
-        next = target.AsList()->items[static_cast<size_t>(idx)];
-      } else if (target.IsMap()) {
-        if (const Value* found = target.AsMap()->Find(ToJavaString(index))) {
-          next = *found;
-        }
-      }
-    }
-    target = std::move(next);
+    target = Access(target, ref.chain[i]);
   }
   if (target.IsNull()) {
     return;

@@ -58,6 +58,8 @@ class Evaluator {
 
   Value Eval(const Expr& e);
   Value EvalReference(const Reference& ref);
+  // One step of a reference chain; null in, null out.
+  Value Access(const Value& v, const Accessor& acc);
   Value EvalBinary(const Expr& e);
   Value Lookup(const std::string& name);
   void MaterializeBuiltin(const std::string& name);
