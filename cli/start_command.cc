@@ -23,12 +23,14 @@
 #include "services/apigateway/apigateway_service.h"
 #include "services/apigateway/apigatewayv2_service.h"
 #include "services/apigateway/execute/execute_data_plane.h"
+#include "services/iam/access_control.h"
 #include "services/iam/iam_service.h"
 #include "services/lambda/function_url/function_url_data_plane.h"
 #include "services/lambda/lambda_service.h"
 #include "services/lambda/runtime/local_executor.h"
 #include "services/logs/lambda_log_sink.h"
 #include "services/logs/logs_service.h"
+#include "services/sns/signing_cert_data_plane.h"
 #include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
@@ -44,11 +46,13 @@ namespace {
 lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
                                         lambda::runtime::Executor& executor,
                                         lambda::runtime::CodeStore& code_store,
-                                        std::unique_ptr<logs::LogsService> logs_service) {
+                                        std::unique_ptr<logs::LogsService> logs_service,
+                                        const std::shared_ptr<iam::IamState>& iam_state,
+                                        std::shared_ptr<sns::SigningKeys> sns_keys) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
-  dispatcher.Add(std::make_unique<sts::StsService>());
-  dispatcher.Add(std::make_unique<iam::IamService>());
-  dispatcher.Add(std::make_unique<sns::SnsService>());
+  dispatcher.Add(std::make_unique<sts::StsService>(iam_state));
+  dispatcher.Add(std::make_unique<iam::IamService>(iam_state));
+  dispatcher.Add(std::make_unique<sns::SnsService>(std::move(sns_keys)));
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
   dispatcher.Add(std::move(lambda_service));
@@ -134,10 +138,17 @@ int RunServer() {
   // The Lambda engine outlives the dispatcher that owns the service using it.
   std::optional<lambda::runtime::CodeStore> code_store;
   std::optional<lambda::runtime::LocalExecutor> executor;
+  // IAM's state, shared by IAM, STS and the edge's access control (SigV4, ENFORCE_IAM).
+  auto iam_state = std::make_shared<iam::IamState>();
+  iam::IamAccessControl access_control(iam_state);
   edge::Dispatcher dispatcher(ioc);
   edge::Gateway gateway(config, dispatcher);
+  gateway.SetAccessControl(&access_control);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;
   std::optional<lambda::CodeDownloadDataPlane> code_downloads;
+  // SNS signs with this key pair and the edge serves its certificate at SigningCertURL.
+  auto sns_keys = std::make_shared<sns::SigningKeys>();
+  std::optional<sns::SigningCertDataPlane> sns_certs;
   std::optional<apigateway::ExecuteApiDataPlane> execute_api;
   edge::Server server(ioc, config, gateway);
   try {
@@ -157,13 +168,15 @@ int RunServer() {
     dispatcher.Add(std::move(api_gateway));
     dispatcher.Add(std::move(api_gateway_v2));
     lambda::LambdaService* lambda =
-        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service));
+        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state, sns_keys);
     dispatcher.StartAll(MakeEnv(config));
     // Data planes on the edge port, consulted before the AWS APIs.
     function_urls.emplace(*lambda, dispatcher.StrandOf("lambda"), dispatcher);
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
+    sns_certs.emplace(sns_keys);
+    gateway.AddDataPlane(&*sns_certs);
     execute_api.emplace(apigw_v1, dispatcher.StrandOf("apigateway"), apigw_v2,
                         dispatcher.StrandOf("apigatewayv2"), dispatcher);
     gateway.AddDataPlane(&*execute_api);
