@@ -6,6 +6,7 @@
 
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/json_util.h"
+#include "services/apigateway/yaml_json.h"
 
 namespace nimbus::apigateway::openapi {
 namespace {
@@ -171,6 +172,11 @@ std::optional<rapidjson::Document> ParseDefinition(std::string_view body) {
   auto doc = json::Parse(body);
   if (doc && doc->IsObject()) {
     return doc;
+  }
+  // AWS accepts OpenAPI definitions in YAML too.
+  auto yaml = YamlToJson(body);
+  if (yaml && yaml->IsObject()) {
+    return yaml;
   }
   return std::nullopt;
 }
