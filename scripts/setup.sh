@@ -94,6 +94,9 @@ if ((WITH_TESTS)); then
   log "go mod download + go build (lambda go_fn fixture)"
   (cd "$LAMBDA_FIXTURES/go_fn" && go mod download &&
     CGO_ENABLED=0 go build -buildvcs=false -o /dev/null .)
+  # The e2e functional-test stack's Go Lambda (aws-lambda-go + AWS SDK for Go v2).
+  log "go mod download (compose/examples/functional-test publisher)"
+  (cd "$ROOT/compose/examples/functional-test/functions/publisher" && go mod download)
 
   NODE_RIC_DIR="$LAMBDA_FIXTURES/node_ric_fn"
   if [[ ! -f "$NODE_RIC_DIR/node_modules/aws-lambda-ric/dist/rapid-client.node" ]] ||
