@@ -27,6 +27,15 @@ class EdgeAuth {
   explicit EdgeAuth(const Config& config) : config_(config) {}
   void SetAccessControl(AccessControl* access) { access_ = access; }
 
+  // Whether Check has anything to do for this request (false on the hot path: no verification,
+  // no enforcement, a key Nimbus did not issue), so most requests skip the coroutine.
+  bool Active(const RequestContext& ctx) const {
+    const auto& key = ctx.caller.access_key_id;
+    return access_ != nullptr &&
+           (config_.sigv4_verify || config_.enforce_iam != EnforceIam::kOff ||
+            key.rfind("AKIA", 0) == 0 || key.rfind("ASIA", 0) == 0);
+  }
+
   // Fills ctx.principal (and the account of ctx.scope) or returns the error to answer with.
   boost::asio::awaitable<std::optional<AwsError>> Check(const protocol::HttpRequest& request,
                                                         const RouteTarget& target,

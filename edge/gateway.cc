@@ -121,9 +121,11 @@ asio::awaitable<Gateway::Outcome> Gateway::HandleAws(const RouteTarget& target,
   ctx.caller = target.caller;
   ctx.request_id = request_id;
   ctx.host = std::string(request.Header("host"));
-  if (auto denied = co_await auth_.Check(request, target, *call, ctx)) {
-    out.response = codec.EncodeError(*spec, *denied, rctx);
-    co_return out;
+  if (auth_.Active(ctx)) {
+    if (auto denied = co_await auth_.Check(request, target, *call, ctx)) {
+      out.response = codec.EncodeError(*spec, *denied, rctx);
+      co_return out;
+    }
   }
   auto result = co_await dispatcher_.Dispatch(*spec, *call, ctx);
   if (!result.has_value()) {

@@ -95,6 +95,16 @@ RequestFacts FactsFor(const Principal& p, const AccessRequest& r, const Resolved
   return f;
 }
 
+// The role a call hands to a service, when it does (Lambda's CreateFunction and
+// UpdateFunctionConfiguration name the execution role).
+std::string PassedRole(const AccessRequest& r) {
+  if (r.service != "lambda" || r.params == nullptr ||
+      (r.operation != "CreateFunction" && r.operation != "UpdateFunctionConfiguration")) {
+    return {};
+  }
+  return StringMember(*r.params, "Role");
+}
+
 }  // namespace
 
 asio::awaitable<Result<SigningIdentity>> IamAccessControl::Identify(std::string access_key_id,
@@ -181,6 +191,23 @@ asio::awaitable<AccessDecision> IamAccessControl::Authorize(const Principal& pri
       set.resource_account = ArnAccount(action.resource);
     }
     ev = Evaluate(set, facts);
+    // AWS: handing a role to a service (a function's execution role) also needs iam:PassRole
+    // on that role.
+    std::string passed = PassedRole(r);
+    if (ev.decision == Decision::kAllowed && !passed.empty()) {
+      PolicySet identity_only = state_->PoliciesFor(principal);
+      RequestFacts pass = facts;
+      pass.action = "iam:PassRole";
+      pass.resource = passed;
+      pass.Set("iam:PassedToService", r.service + ".amazonaws.com");
+      Evaluation pass_ev = Evaluate(identity_only, pass);
+      if (pass_ev.decision != Decision::kAllowed) {
+        ev = std::move(pass_ev);
+        facts = std::move(pass);
+        decision.action = "iam:PassRole";
+        decision.resource = passed;
+      }
+    }
     if (is_assume && ev.decision == Decision::kAllowed &&
         std::none_of(ev.matched.begin(), ev.matched.end(),
                      [](const MatchedStatement& m) { return m.policy_type == "resource"; })) {

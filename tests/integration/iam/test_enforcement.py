@@ -256,3 +256,22 @@ def test_function_policy_from_add_permission_grants_invoke(server):
     with pytest.raises(ClientError) as e:
         user_lambda.get_function(FunctionName=fn)
     denied(e, "AccessDeniedException")
+
+
+def test_creating_a_function_needs_pass_role(server):
+    iam = h.client(server, "iam")
+    role = iam.create_role(RoleName=h.name("exec"),
+                           AssumeRolePolicyDocument=json.dumps(h.LAMBDA_TRUST))["Role"]
+    user, key = h.user_with_key(iam, h.allow("lambda:*"))
+    lam = h.creds_client(server, "lambda", key)
+    code = {"ZipFile": _zip("def handler(e, c):\n    return 1\n")}
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName=h.name("f"), Runtime="python3.12", Role=role["Arn"],
+                            Handler="app.handler", Code=code)
+    message = denied(e, "AccessDeniedException")
+    assert f"iam:PassRole on resource: {role['Arn']}" in message
+    iam.put_user_policy(UserName=user, PolicyName="pass", PolicyDocument=h.allow(
+        "iam:PassRole", role["Arn"],
+        Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}))
+    lam.create_function(FunctionName=h.name("f"), Runtime="python3.12", Role=role["Arn"],
+                        Handler="app.handler", Code=code)
