@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ class Statement {
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
+  // Bind without copying: the caller keeps the bytes alive until the statement has run (e.g.
+  // fields of an object that outlives a chained `.Bind(...).Run()`).
+  Statement& BindStatic(int index, std::string_view text);
+  Statement& BindStaticBlob(int index, std::string_view bytes);
 
   // Advances to the next row: true if there is one. Throws StoreException on failure.
   bool Step();
@@ -50,7 +55,9 @@ class Statement {
   void ResetIfBusy();
 
  private:
+  friend class Database;
   sqlite3_stmt* stmt_;
+  bool handed_out_ = false;  // fetched since the Database last released its readers
 };
 
 // Raised by Statement/Database on an unexpected SQLite failure (disk full, corrupt file...).
@@ -75,7 +82,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // A cached prepared statement, reset and with bindings cleared.
+  // A cached prepared statement, reset and with bindings cleared. The cache is looked up by the
+  // SQL text without copying it, so a hot path may pass a string literal on every call.
   Statement& Prepare(std::string_view sql);
   // Runs one or more statements without results (DDL, pragmas).
   void Exec(std::string_view sql);
@@ -94,6 +102,23 @@ class Database {
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // True while an explicit transaction (a Transaction or an open write group) is open.
+  bool InTransaction() const;
+
+  // Group commit: the writes of several requests share one transaction, so a commit (and its
+  // WAL frames) serves them all. JoinGroup() opens the group's transaction if none is open;
+  // CommitGroup() commits it. A Transaction begun while the group is open commits the group
+  // first, so other work never mixes with it. `listener` hears the outcome of every group
+  // commit (true: committed; false: rolled back after a failure), which is when the writes
+  // of the group may be acknowledged.
+  void JoinGroup();
+  void CommitGroup();
+  // Rolls the open group back (one of its writers failed half-way): nothing of it is kept.
+  void AbortGroup();
+  bool GroupOpen() const { return group_open_; }
+  void SetGroupListener(std::function<void(bool committed)> listener) {
+    group_listener_ = std::move(listener);
+  }
 
   // RAII transaction: commits on Commit(), rolls back if destroyed without it.
   class Transaction {
@@ -110,8 +135,26 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
 
+  // Runs a cached statement that returns no rows (BEGIN/COMMIT/ROLLBACK, parsed once).
+  void RunCached(std::string_view sql);
+  void EndGroup(bool committed);
+
+  // Heterogeneous lookup: Prepare() finds a statement by string_view without building a key.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct SqlEq {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  };
+
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, SqlEq> cache_;
+  // Statements fetched since the last ReleaseReaders(): only these can be mid-iteration.
+  std::vector<Statement*> handed_out_;
+  bool group_open_ = false;
+  std::function<void(bool)> group_listener_;
 };
 
 }  // namespace nimbus::storage

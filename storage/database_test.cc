@@ -63,6 +63,56 @@ TEST(Database, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(Count(*db), 1);
 }
 
+TEST(Database, GroupCommitSharesOneTransactionAndReportsItsOutcome) {
+  auto db = Database::Open(":memory:");
+  db->Migrate("test", kMigrations);
+  std::vector<bool> outcomes;
+  db->SetGroupListener([&](bool committed) { outcomes.push_back(committed); });
+  db->JoinGroup();
+  db->Prepare("INSERT INTO items(name) VALUES('a')").Run();
+  db->JoinGroup();  // a second writer joins the open group
+  db->Prepare("INSERT INTO items(name) VALUES('b')").Run();
+  EXPECT_TRUE(db->InTransaction());
+  EXPECT_TRUE(outcomes.empty());
+  db->CommitGroup();
+  EXPECT_EQ(outcomes, std::vector<bool>({true}));
+  EXPECT_FALSE(db->InTransaction());
+  EXPECT_EQ(Count(*db), 2);
+
+  // A rolled-back group keeps nothing.
+  db->JoinGroup();
+  db->Prepare("INSERT INTO items(name) VALUES('c')").Run();
+  db->AbortGroup();
+  EXPECT_EQ(outcomes, std::vector<bool>({true, false}));
+  EXPECT_EQ(Count(*db), 2);
+
+  // Any other transaction commits the open group first; its own rollback leaves the group's rows.
+  db->JoinGroup();
+  db->Prepare("INSERT INTO items(name) VALUES('d')").Run();
+  {
+    Database::Transaction tx(*db);
+    EXPECT_EQ(outcomes, std::vector<bool>({true, false, true}));
+    db->Prepare("INSERT INTO items(name) VALUES('e')").Run();
+  }
+  EXPECT_FALSE(db->GroupOpen());
+  EXPECT_EQ(Count(*db), 3);
+}
+
+TEST(Database, StaticBindingsAreReadWhileTheStatementRuns) {
+  auto db = Database::Open(":memory:");
+  db->Migrate("test", kMigrations);
+  std::string name = "static";
+  std::string body("\0b\0", 3);
+  db->Prepare("INSERT INTO items(name, body) VALUES(?1, ?2)")
+      .BindStatic(1, name)
+      .BindStaticBlob(2, body)
+      .Run();
+  auto& st = db->Prepare("SELECT name, body FROM items");
+  ASSERT_TRUE(st.Step());
+  EXPECT_EQ(st.Text(0), "static");
+  EXPECT_EQ(st.Text(1), body);
+}
+
 TEST(Database, ConstraintViolationThrowsAndKeepsData) {
   auto db = Database::Open(":memory:");
   db->Migrate("test", kMigrations);

@@ -18,7 +18,9 @@
 # WAIT_IDLE_S [120] (wait up to this long for a quiet machine: <= 10 % busy over 3 s),
 # OTHER_MAX [15] and ATTEMPTS [3] (a measurement during which other processes used more than
 # OTHER_MAX % of a CPU is repeated, up to ATTEMPTS times in all), OUT
-# [/tmp/nimbus-sqs-bench.<timestamp>].
+# [/tmp/nimbus-sqs-bench.<timestamp>], RT [0] (1: servers and clients run under SCHED_FIFO
+# (`chrt -f 1`, root needed), so a busy machine's other work cannot take the CPUs from them
+# during a measurement; the kernel still keeps 5 % for everyone else).
 #
 # Loopback only. Every process started here is a child, stopped by PID on exit (trap), even on
 # failure. The server binary is copied first, so a rebuild during the run changes nothing.
@@ -50,7 +52,10 @@ WAIT_IDLE_S="${WAIT_IDLE_S:-120}"
 OTHER_MAX="${OTHER_MAX:-15}"
 ATTEMPTS="${ATTEMPTS:-3}"
 OUT="${OUT:-/tmp/nimbus-sqs-bench.$(date +%Y%m%d-%H%M%S)}"
+RT="${RT:-0}"
 HOST=127.0.0.1
+RT_CMD=()
+if [[ "$RT" == 1 ]]; then RT_CMD=(chrt -f 1); fi
 
 mkdir -p "$OUT"
 RESULTS="$OUT/results.txt"
@@ -219,16 +224,16 @@ start_nimbus() {  # start_nimbus LOG [persistent]
     local d; d="$(mktemp -d /tmp/nimbus-sqs-bench-data.XXXXXX)"
     DATA_DIRS+=("$d")
     LAST_DATA_DIR="$d"
-    start_listening nimbus "$logf" "${PIN[@]}" env -u DEBUG GATEWAY_LISTEN="$HOST:0" PERSISTENCE=1 DATA_DIR="$d" "$NIMBUS"
+    start_listening nimbus "$logf" "${PIN[@]}" "${RT_CMD[@]}" env -u DEBUG GATEWAY_LISTEN="$HOST:0" PERSISTENCE=1 DATA_DIR="$d" "$NIMBUS"
   else
-    start_listening nimbus "$logf" "${PIN[@]}" env -u DEBUG -u PERSISTENCE -u DATA_DIR GATEWAY_LISTEN="$HOST:0" "$NIMBUS"
+    start_listening nimbus "$logf" "${PIN[@]}" "${RT_CMD[@]}" env -u DEBUG -u PERSISTENCE -u DATA_DIR GATEWAY_LISTEN="$HOST:0" "$NIMBUS"
   fi
 }
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 start_moto() {  # start_moto LOG
   local logf="$1" i
   SERVER_PORT=$(free_port)
-  "${PIN[@]}" "$MOTO_PY" -m moto.server -H "$HOST" -p "$SERVER_PORT" >"$logf" 2>&1 &
+  "${PIN[@]}" "${RT_CMD[@]}" "$MOTO_PY" -m moto.server -H "$HOST" -p "$SERVER_PORT" >"$logf" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   for ((i = 0; i < 300; i++)); do
@@ -247,10 +252,10 @@ record() { echo "$*" | tee -a "$RESULTS" >&2; }
 # throughput SUBJECT SCRIPT ROUND: wrk -tTHREADS -cCONNS -dDURATION against the running server
 throughput() {
   local subject="$1" script="$2" round="$3" f="$OUT/wrk-$1-$2-$3.txt" line
-  QUEUE_URL="$QUEUE_URL" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP_S}s" -s "$HERE/$script.lua" \
+  QUEUE_URL="$QUEUE_URL" "${RT_CMD[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP_S}s" -s "$HERE/$script.lua" \
     "http://$HOST:$SERVER_PORT/" >"$OUT/wrk-$subject-$script-$round.warmup.txt" 2>&1
   run_measured "$subject $script" "$SERVER_PID" "$f" \
-    env QUEUE_URL="$QUEUE_URL" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency \
+    "${RT_CMD[@]}" env QUEUE_URL="$QUEUE_URL" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency \
     -s "$HERE/$script.lua" "http://$HOST:$SERVER_PORT/"
   line="$(grep '^RESULT' "$f")" || { cat "$f" >&2; die "no RESULT from wrk ($subject $script)"; }
   record "throughput subject=$subject script=$script round=$round ${line#RESULT } server_cpu_pct=$SERVER_CPU_PCT wrk_cpu_pct=$CLIENT_CPU_PCT kthread_cpu_pct=$KTHREAD_CPU_PCT steal_pct=$STEAL_PCT other_cpu_pct=$OTHER_PCT attempt=$ATTEMPT"
@@ -269,7 +274,7 @@ throughput_phase() {
   # figure is compared with the bare Beast run of its own round.
   for ((r = 1; r <= ROUNDS; r++)); do
     log "round $r/$ROUNDS: bare Beast"
-    start_listening bare_beast "$OUT/bare_beast.log" "$BB" "$HOST" 0
+    start_listening bare_beast "$OUT/bare_beast.log" "${RT_CMD[@]}" "$BB" "$HOST" 0
     QUEUE_URL="http://$HOST:$SERVER_PORT/000000000000/bench"
     throughput bare send "$r"
     stop_server
@@ -326,7 +331,7 @@ depth_pair() {  # SUBJECT: nimbus-memory | nimbus-persistent
     die "$subject: queue depths after filling: $fill_lo / $fill_hi"
   log "$subject: latency at depth $lo vs $hi, interleaved, ${LAT_DURATION}s"
   run_measured "$subject depthlat" "$pid_lo $pid_hi" "$f" \
-    "${PIN[@]}" "$OUT/depthlat" "$LAT_DURATION" "$HOST" "$port_lo" "$url_lo" "$port_hi" "$url_hi"
+    "${PIN[@]}" "${RT_CMD[@]}" "$OUT/depthlat" "$LAT_DURATION" "$HOST" "$port_lo" "$url_lo" "$port_hi" "$url_hi"
   local after_lo after_hi
   SERVER_PORT=$port_lo; after_lo="$(sqsctl depth "$url_lo")"
   SERVER_PORT=$port_hi; after_hi="$(sqsctl depth "$url_hi")"
@@ -353,7 +358,7 @@ wrk_cycle() {  # SUBJECT DEPTH SERVER_PID PORT QUEUE_URL
   local subject="$1" d="$2" f="$OUT/cycle-$1-$2.txt" op line
   log "$subject: wrk cycle.lua at depth $d, ${CYCLE_DURATION}s"
   run_measured "$subject cycle" "$3" "$f" \
-    "${PIN[@]}" env QUEUE_URL="$5" wrk -t1 -c1 -d"${CYCLE_DURATION}s" --latency -s "$HERE/cycle.lua" \
+    "${PIN[@]}" "${RT_CMD[@]}" env QUEUE_URL="$5" wrk -t1 -c1 -d"${CYCLE_DURATION}s" --latency -s "$HERE/cycle.lua" \
     "http://$HOST:$4/"
   for op in send receive delete; do
     line="$(grep "^RESULT op=$op " "$f")" || { cat "$f" >&2; die "no RESULT from cycle.lua"; }
@@ -387,7 +392,7 @@ longpoll() {  # SUBJECT SAMPLES
     moto) start_moto "$OUT/moto-longpoll.log" ;;
   esac
   QUEUE_URL="$(sqsctl create longpoll)"
-  run_measured "$subject longpoll" "$SERVER_PID" "$f" "$OUT/longpoll" "$HOST" "$SERVER_PORT" "$QUEUE_URL" "$n" "$LP_PARK_MS" 3
+  run_measured "$subject longpoll" "$SERVER_PID" "$f" "${RT_CMD[@]}" "$OUT/longpoll" "$HOST" "$SERVER_PORT" "$QUEUE_URL" "$n" "$LP_PARK_MS" 3
   for what in wake send; do
     line="$(grep "^RESULT what=$what " "$f")" || { cat "$f" >&2; die "no RESULT from longpoll"; }
     record "longpoll subject=$subject ${line#RESULT } steal_pct=$STEAL_PCT other_cpu_pct=$OTHER_PCT attempt=$ATTEMPT"
@@ -413,7 +418,7 @@ END_S=$(date +%s)
 {
   echo "Run: $(date -u +%Y-%m-%dT%H:%MZ), $((END_S - START_S)) s, on $(nproc) CPUs;" \
     "machine ${IDLE_BUSY}% busy just before; throughput: $ROUNDS rounds of wrk -t$THREADS -c$CONNS" \
-    "-d${DURATION}s after a ${WARMUP_S}s warm-up; raw output in $OUT"
+    "-d${DURATION}s after a ${WARMUP_S}s warm-up; RT=$RT (1: SCHED_FIFO); raw output in $OUT"
   echo
   echo "nimbus: $NIMBUS_BIN built $NIMBUS_BUILT from commit $NIMBUS_REV ($NIMBUS_DIRTY modified tracked files in the work tree);" \
     "moto $("${MOTO_PY:-python3}" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo '-'); wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,8 +37,21 @@ struct HttpResponse {
 
 // A decoded AWS call: the operation and its params, a JSON object shaped like the model's input
 // (member names as keys; timestamps as epoch seconds; blobs as raw bytes), whatever the wire.
+//
+// Decoded params live in a pool with small chunks, owned by the call: a Document's own pool
+// starts with a 64 KiB chunk, and a few of those per request made glibc grow and trim its heap
+// (and the kernel fault its pages back in) on every request.
 struct OperationCall {
+  using Pool = rapidjson::MemoryPoolAllocator<>;
+  static constexpr size_t kPoolChunk = 4096;
+
+  OperationCall()
+      : pool(std::make_unique<Pool>(kPoolChunk)), params(rapidjson::kObjectType, pool.get()) {}
+  OperationCall(const OperationSpec* op, rapidjson::Document p)
+      : operation(op), params(std::move(p)) {}
+
   const OperationSpec* operation = nullptr;
+  std::unique_ptr<Pool> pool;  // declared before params: outlives it
   rapidjson::Document params;
 };
 

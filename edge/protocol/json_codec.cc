@@ -29,7 +29,11 @@ Result<OperationCall> JsonCodec::Decode(const HttpRequest& request,
   OperationCall call;
   call.operation = op;
   call.params.SetObject();
-  rapidjson::Document body;
+  // The wire document is only read while the params are built: it is parsed into a pool that
+  // starts on the stack.
+  char scratch[2048];
+  OperationCall::Pool pool(scratch, sizeof scratch, OperationCall::kPoolChunk);
+  rapidjson::Document body(&pool);
   std::string_view text = request.body;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     text = "{}";

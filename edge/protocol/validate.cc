@@ -1,28 +1,36 @@
 #include "edge/protocol/validate.h"
 
+#include <string_view>
+
 namespace nimbus::protocol {
 namespace {
 
-std::optional<std::string> Check(const Shape& shape, const rapidjson::Value& v,
-                                 const std::string& path) {
+// The path of the first missing required member below `v`, relative to it ("a.2.b"). Paths are
+// only built on the way back from a miss: a complete request allocates nothing here.
+std::optional<std::string> Check(const Shape& shape, const rapidjson::Value& v) {
+  auto prefixed = [](std::string_view head, std::string tail) {
+    std::string out(head);
+    out += '.';
+    out += tail;
+    return out;
+  };
   switch (shape.type) {
     case ShapeType::kStructure: {
       if (!v.IsObject()) {
         return std::nullopt;
       }
       for (const auto& m : shape.members) {
-        std::string child = path.empty() ? m.name : path + "." + m.name;
         auto it = v.FindMember(rapidjson::StringRef(m.name.data(), m.name.size()));
         if (it == v.MemberEnd() || it->value.IsNull()) {
           // AWS: a required header/label member is never absent on the wire of a matched
           // route; body members are what clients omit.
           if (m.required) {
-            return child;
+            return m.name;
           }
           continue;
         }
-        if (auto missing = Check(*m.shape, it->value, child)) {
-          return missing;
+        if (auto missing = Check(*m.shape, it->value)) {
+          return prefixed(m.name, std::move(*missing));
         }
       }
       return std::nullopt;
@@ -33,9 +41,10 @@ std::optional<std::string> Check(const Shape& shape, const rapidjson::Value& v,
       }
       int i = 1;
       for (const auto& item : v.GetArray()) {
-        if (auto missing = Check(*shape.member.shape, item, path + "." + std::to_string(i++))) {
-          return missing;
+        if (auto missing = Check(*shape.member.shape, item)) {
+          return prefixed(std::to_string(i), std::move(*missing));
         }
+        ++i;
       }
       return std::nullopt;
     }
@@ -44,8 +53,9 @@ std::optional<std::string> Check(const Shape& shape, const rapidjson::Value& v,
         return std::nullopt;
       }
       for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-        if (auto missing = Check(*shape.value.shape, it->value, path + "." + it->name.GetString())) {
-          return missing;
+        if (auto missing = Check(*shape.value.shape, it->value)) {
+          return prefixed(std::string_view(it->name.GetString(), it->name.GetStringLength()),
+                          std::move(*missing));
         }
       }
       return std::nullopt;
@@ -59,7 +69,7 @@ std::optional<std::string> Check(const Shape& shape, const rapidjson::Value& v,
 
 std::optional<std::string> FindMissingRequired(const Shape& shape,
                                                const rapidjson::Value& params) {
-  return Check(shape, params, "");
+  return Check(shape, params);
 }
 
 }  // namespace nimbus::protocol

@@ -117,7 +117,7 @@ bool IsJsonObject(const std::string& json) {
 
 }  // namespace
 
-int64_t Queue::IntAttribute(const std::string& attr, int64_t fallback) const {
+int64_t Queue::IntAttribute(std::string_view attr, int64_t fallback) const {
   auto it = attributes.find(attr);
   if (it == attributes.end()) {
     return fallback;
@@ -125,7 +125,7 @@ int64_t Queue::IntAttribute(const std::string& attr, int64_t fallback) const {
   return ParseInt(it->second).value_or(fallback);
 }
 
-bool Queue::BoolAttribute(const std::string& attr) const {
+bool Queue::BoolAttribute(std::string_view attr) const {
   auto it = attributes.find(attr);
   return it != attributes.end() && it->second == "true";
 }

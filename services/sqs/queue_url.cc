@@ -1,33 +1,40 @@
 #include "services/sqs/queue_url.h"
 
 #include <cctype>
+#include <array>
 #include <cstdlib>
-#include <vector>
 
 namespace nimbus::sqs {
 namespace {
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
+// Splits `s` at `sep` into `out` (the first N parts) and returns how many parts there are, so a
+// queue URL is parsed without allocating.
+template <size_t N>
+size_t Split(std::string_view s, char sep, std::array<std::string_view, N>& out) {
+  size_t n = 0;
   size_t pos = 0;
   while (pos <= s.size()) {
     size_t next = s.find(sep, pos);
     if (next == std::string_view::npos) {
       next = s.size();
     }
-    out.push_back(s.substr(pos, next - pos));
+    if (n < N) {
+      out[n] = s.substr(pos, next - pos);
+    }
+    ++n;
     pos = next + 1;
   }
-  return out;
+  return n;
 }
 
 // "sqs.<region>.<rest>" or "<region>.queue.<rest>" carry the region in the host.
 std::string RegionFromHost(std::string_view host) {
-  auto labels = Split(host, '.');
-  if (labels.size() >= 3 && labels[0] == "sqs" && labels[1].find('-') != std::string_view::npos) {
+  std::array<std::string_view, 2> labels;
+  size_t count = Split(host, '.', labels);
+  if (count >= 3 && labels[0] == "sqs" && labels[1].find('-') != std::string_view::npos) {
     return std::string(labels[1]);
   }
-  if (labels.size() >= 3 && labels[1] == "queue" && labels[0].find('-') != std::string_view::npos) {
+  if (count >= 3 && labels[1] == "queue" && labels[0].find('-') != std::string_view::npos) {
     return std::string(labels[0]);
   }
   return {};
@@ -124,14 +131,15 @@ std::optional<QueueRef> ParseQueueUrl(std::string_view url) {
   while (!path.empty() && path.back() == '/') {
     path.remove_suffix(1);
   }
-  auto parts = Split(path, '/');
+  std::array<std::string_view, 4> parts;
+  size_t count = Split(path, '/', parts);
   QueueRef ref;
   ref.region = RegionFromHost(host);
-  if (parts.size() == 4 && parts[0] == "queue") {
+  if (count == 4 && parts[0] == "queue") {
     ref.region = std::string(parts[1]);
     ref.account = std::string(parts[2]);
     ref.name = std::string(parts[3]);
-  } else if (parts.size() == 2) {
+  } else if (count == 2) {
     ref.account = std::string(parts[0]);
     ref.name = std::string(parts[1]);
   } else {
@@ -144,8 +152,8 @@ std::optional<QueueRef> ParseQueueUrl(std::string_view url) {
 }
 
 std::optional<QueueRef> ParseQueueArn(std::string_view arn) {
-  auto parts = Split(arn, ':');
-  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[5].empty()) {
+  std::array<std::string_view, 6> parts;
+  if (Split(arn, ':', parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[5].empty()) {
     return std::nullopt;
   }
   return QueueRef{std::string(parts[4]), std::string(parts[3]), std::string(parts[5])};

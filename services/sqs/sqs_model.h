@@ -1,13 +1,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace nimbus::sqs {
 
-// Queue attributes as AWS names them, values as strings (the wire form).
-using AttributeMap = std::map<std::string, std::string>;
+// Queue attributes as AWS names them, values as strings (the wire form). Transparent, so a
+// lookup by a literal name builds no std::string.
+using AttributeMap = std::map<std::string, std::string, std::less<>>;
 
 struct Queue {
   int64_t id = 0;
@@ -16,14 +19,14 @@ struct Queue {
   std::string name;
   bool fifo = false;
   AttributeMap attributes;  // settable attributes only, defaults filled in
-  std::map<std::string, std::string> tags;
+  AttributeMap tags;
   int64_t created_at = 0;   // epoch seconds
   int64_t modified_at = 0;  // epoch seconds
   int64_t last_purge_ms = 0;
 
   std::string Arn() const { return "arn:aws:sqs:" + region + ":" + account + ":" + name; }
-  int64_t IntAttribute(const std::string& name, int64_t fallback) const;
-  bool BoolAttribute(const std::string& name) const;
+  int64_t IntAttribute(std::string_view name, int64_t fallback) const;
+  bool BoolAttribute(std::string_view name) const;
 };
 
 struct MessageAttribute {

@@ -75,7 +75,10 @@ class Out {
   Value Str(std::string_view s) {
     return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a());
   }
-  void Set(Value& obj, const char* key, Value v) { obj.AddMember(Value(key, a()), std::move(v), a()); }
+  // Keys are string literals: referenced, not copied.
+  void Set(Value& obj, const char* key, Value v) {
+    obj.AddMember(Value(rapidjson::StringRef(key)), std::move(v), a());
+  }
   void Set(const char* key, Value v) { Set(doc_, key, std::move(v)); }
   void SetStr(const char* key, std::string_view s) { Set(key, Str(s)); }
   Output Take() { return std::move(doc_); }
@@ -412,8 +415,22 @@ void SqsService::Start(const ServiceEnv& env) {
   strand_ = env.strand;
 }
 
+GroupCommit& SqsService::Sends() {
+  if (!sends_) {
+    sends_ = std::make_unique<GroupCommit>(strand_, store_->db());
+  }
+  return *sends_;
+}
+
 void SqsService::Stop() {
   stopping_ = true;
+  if (sends_) {
+    try {
+      store_->db().CommitGroup();  // answers the sends still waiting
+    } catch (const storage::StoreException&) {
+      // Their senders hear InternalFailure.
+    }
+  }
   for (auto& [id, timers] : waiters_) {
     for (auto* t : timers) {
       t->cancel();
@@ -422,7 +439,7 @@ void SqsService::Stop() {
 }
 
 void SqsService::Reset() {
-  store_->db().Reset();
+  store_->Reset();
   move_tasks_.clear();
   attempts_.clear();
   for (auto& [id, timers] : waiters_) {
@@ -446,25 +463,25 @@ std::string SqsService::UrlOf(const RequestContext& ctx, const Queue& q) const {
   return BuildQueueUrl(urls_, ctx.host, q.region, q.account, q.name);
 }
 
-Result<Queue> SqsService::ResolveQueue(const RequestContext& ctx, const std::string& url) {
+Result<SharedQueue> SqsService::ResolveQueue(const RequestContext& ctx, const std::string& url) {
   auto ref = ParseQueueUrl(url);
   if (!ref) {
     return errors::QueueDoesNotExist();
   }
-  auto q = store_->FindQueue(ref->account.empty() ? ctx.scope.account_id : ref->account,
-                             ref->region.empty() ? ctx.scope.region : ref->region, ref->name);
+  auto q = store_->ResolveQueue(ref->account.empty() ? ctx.scope.account_id : ref->account,
+                                ref->region.empty() ? ctx.scope.region : ref->region, ref->name);
   if (!q) {
     return errors::QueueDoesNotExist();
   }
-  return *q;
+  return q;
 }
 
-std::optional<Queue> SqsService::QueueByArn(const std::string& arn) {
+SharedQueue SqsService::QueueByArn(const std::string& arn) {
   auto ref = ParseQueueArn(arn);
   if (!ref) {
-    return std::nullopt;
+    return nullptr;
   }
-  return store_->FindQueue(ref->account, ref->region, ref->name);
+  return store_->ResolveQueue(ref->account, ref->region, ref->name);
 }
 
 std::optional<AwsError> SqsService::CheckRedriveTarget(const RequestContext&, const Queue& q) {
@@ -473,7 +490,7 @@ std::optional<AwsError> SqsService::CheckRedriveTarget(const RequestContext&, co
     return std::nullopt;
   }
   auto policy = ParseRedrivePolicy(it->second);
-  auto target = policy ? QueueByArn(policy->dead_letter_target_arn) : std::nullopt;
+  auto target = policy ? QueueByArn(policy->dead_letter_target_arn) : nullptr;
   if (!target) {
     return errors::InvalidParameterValue("Value " + it->second +
                                          " for parameter RedrivePolicy is invalid. Reason: "
@@ -616,20 +633,22 @@ Result<Output> SqsService::ListQueues(RequestContext& ctx, ParamReader& in) {
 }
 
 Result<Output> SqsService::DeleteQueue(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
-  store_->DeleteQueue(*q, NowMs());
-  Notify(q->id);
+  const Queue& q = **resolved;
+  store_->DeleteQueue(q, NowMs());
+  Notify(q.id);
   return Empty();
 }
 
 Result<Output> SqsService::GetQueueAttributes(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   auto names = StringList(in.Value("AttributeNames"));
   static const std::set<std::string> kAll = {
       "All", "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
@@ -647,12 +666,12 @@ Result<Output> SqsService::GetQueueAttributes(RequestContext& ctx, ParamReader& 
     all = all || n == "All";
     wanted.insert(n);
   }
-  ExpireOld(*q);
-  AttributeMap attrs = q->attributes;
-  auto counts = store_->CountMessages(q->id, NowMs());
-  attrs["QueueArn"] = q->Arn();
-  attrs["CreatedTimestamp"] = std::to_string(q->created_at);
-  attrs["LastModifiedTimestamp"] = std::to_string(q->modified_at);
+  ExpireOld(q);
+  AttributeMap attrs = q.attributes;
+  auto counts = store_->CountMessages(q.id, NowMs());
+  attrs["QueueArn"] = q.Arn();
+  attrs["CreatedTimestamp"] = std::to_string(q.created_at);
+  attrs["LastModifiedTimestamp"] = std::to_string(q.modified_at);
   attrs["ApproximateNumberOfMessages"] = std::to_string(counts.visible);
   attrs["ApproximateNumberOfMessagesNotVisible"] = std::to_string(counts.in_flight);
   attrs["ApproximateNumberOfMessagesDelayed"] = std::to_string(counts.delayed);
@@ -670,75 +689,80 @@ Result<Output> SqsService::GetQueueAttributes(RequestContext& ctx, ParamReader& 
 }
 
 Result<Output> SqsService::SetQueueAttributes(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   AttributeMap given = StringMap(in.Value("Attributes"));
-  if (auto err = ApplyAttributes(given, q->fifo, false, q->attributes)) {
+  if (auto err = ApplyAttributes(given, q.fifo, false, q.attributes)) {
     return *err;
   }
   if (given.contains("RedrivePolicy")) {
-    if (auto err = CheckRedriveTarget(ctx, *q)) {
+    if (auto err = CheckRedriveTarget(ctx, q)) {
       return *err;
     }
   }
-  q->modified_at = NowMs() / 1000;
-  store_->UpdateQueue(*q);
+  q.modified_at = NowMs() / 1000;
+  store_->UpdateQueue(q);
   return Empty();
 }
 
 Result<Output> SqsService::PurgeQueue(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   int64_t now = NowMs();
-  if (q->last_purge_ms != 0 && now - q->last_purge_ms < 60000) {
-    return errors::PurgeQueueInProgress(q->Arn());
+  if (q.last_purge_ms != 0 && now - q.last_purge_ms < 60000) {
+    return errors::PurgeQueueInProgress(q.Arn());
   }
-  store_->PurgeMessages(q->id);
-  q->last_purge_ms = now;
-  store_->UpdateQueue(*q);
+  store_->PurgeMessages(q.id);
+  q.last_purge_ms = now;
+  store_->UpdateQueue(q);
   return Empty();
 }
 
 Result<Output> SqsService::TagQueue(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   for (const auto& [k, v] : StringMap(in.Value("Tags"))) {
-    q->tags[k] = v;
+    q.tags[k] = v;
   }
-  if (q->tags.size() > 50) {
-    return errors::InvalidParameterValue("Too many tags added for queue " + q->name + ".");
+  if (q.tags.size() > 50) {
+    return errors::InvalidParameterValue("Too many tags added for queue " + q.name + ".");
   }
-  store_->UpdateQueue(*q);
+  store_->UpdateQueue(q);
   return Empty();
 }
 
 Result<Output> SqsService::UntagQueue(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   for (const auto& k : StringList(in.Value("TagKeys"))) {
-    q->tags.erase(k);
+    q.tags.erase(k);
   }
-  store_->UpdateQueue(*q);
+  store_->UpdateQueue(q);
   return Empty();
 }
 
 Result<Output> SqsService::ListQueueTags(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   Out out;
-  if (!q->tags.empty()) {
+  if (!q.tags.empty()) {
     Value map(rapidjson::kObjectType);
-    for (const auto& [k, v] : q->tags) {
+    for (const auto& [k, v] : q.tags) {
       map.AddMember(out.Str(k), out.Str(v), out.a());
     }
     out.Set("Tags", std::move(map));
@@ -747,16 +771,17 @@ Result<Output> SqsService::ListQueueTags(RequestContext& ctx, ParamReader& in) {
 }
 
 Result<Output> SqsService::AddPermission(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   std::string label = in.String("Label");
   auto accounts = StringList(in.Value("AWSAccountIds"));
   auto actions = StringList(in.Value("Actions"));
   rapidjson::Document policy;
-  auto it = q->attributes.find("Policy");
-  policy.Parse(it != q->attributes.end() ? it->second.c_str() : "{}");
+  auto it = q.attributes.find("Policy");
+  policy.Parse(it != q.attributes.end() ? it->second.c_str() : "{}");
   if (!policy.IsObject()) {
     policy.SetObject();
   }
@@ -765,7 +790,7 @@ Result<Output> SqsService::AddPermission(RequestContext& ctx, ParamReader& in) {
     policy.AddMember("Version", "2012-10-17", a);
   }
   if (!policy.HasMember("Id")) {
-    policy.AddMember("Id", Value((q->Arn() + "/SQSDefaultPolicy").c_str(), a), a);
+    policy.AddMember("Id", Value((q.Arn() + "/SQSDefaultPolicy").c_str(), a), a);
   }
   if (!policy.HasMember("Statement") || !policy["Statement"].IsArray()) {
     policy.RemoveMember("Statement");
@@ -793,25 +818,26 @@ Result<Output> SqsService::AddPermission(RequestContext& ctx, ParamReader& in) {
     acts.PushBack(Value(("SQS:" + act).c_str(), a), a);
   }
   st.AddMember("Action", acts, a);
-  st.AddMember("Resource", Value(q->Arn().c_str(), a), a);
+  st.AddMember("Resource", Value(q.Arn().c_str(), a), a);
   policy["Statement"].PushBack(st, a);
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   policy.Accept(w);
-  q->attributes["Policy"] = sb.GetString();
-  store_->UpdateQueue(*q);
+  q.attributes["Policy"] = sb.GetString();
+  store_->UpdateQueue(q);
   return Empty();
 }
 
 Result<Output> SqsService::RemovePermission(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  Queue q = **resolved;
   std::string label = in.String("Label");
   rapidjson::Document policy;
-  auto it = q->attributes.find("Policy");
-  policy.Parse(it != q->attributes.end() ? it->second.c_str() : "{}");
+  auto it = q.attributes.find("Policy");
+  policy.Parse(it != q.attributes.end() ? it->second.c_str() : "{}");
   bool removed = false;
   if (policy.IsObject() && policy.HasMember("Statement") && policy["Statement"].IsArray()) {
     auto& stmts = policy["Statement"];
@@ -829,14 +855,14 @@ Result<Output> SqsService::RemovePermission(RequestContext& ctx, ParamReader& in
                                          "label on existing policy.");
   }
   if (policy["Statement"].Empty()) {
-    q->attributes.erase("Policy");
+    q.attributes.erase("Policy");
   } else {
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     policy.Accept(w);
-    q->attributes["Policy"] = sb.GetString();
+    q.attributes["Policy"] = sb.GetString();
   }
-  store_->UpdateQueue(*q);
+  store_->UpdateQueue(q);
   return Empty();
 }
 
@@ -939,36 +965,45 @@ Result<SendResult> SqsService::SendOne(const RequestContext& ctx, const Queue& q
   return result;
 }
 
-Result<Output> SqsService::SendMessage(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+asio::awaitable<Result<Output>> SqsService::SendMessage(RequestContext& ctx, ParamReader& in) {
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    co_return resolved.error();
   }
+  const Queue& q = **resolved;
   SendRequest req;
   req.body = in.String("MessageBody");
   req.delay = in.OptInt("DelaySeconds");
   req.group_id = in.String("MessageGroupId");
   req.dedup_id = in.String("MessageDeduplicationId");
   if (in.error()) {
-    return *in.error();
+    co_return *in.error();
   }
   auto attrs = ReadMessageAttributes(in.Value("MessageAttributes"), false);
   if (!attrs) {
-    return attrs.error();
+    co_return attrs.error();
   }
   auto sys = ReadMessageAttributes(in.Value("MessageSystemAttributes"), true);
   if (!sys) {
-    return sys.error();
+    co_return sys.error();
   }
   req.attributes = std::move(*attrs);
   req.system_attributes = std::move(*sys);
-  storage::Database::Transaction tx(store_->db());
-  auto r = SendOne(ctx, *q, req);
-  if (!r) {
-    return r.error();
+  auto round = Sends().Join();
+  Result<SendResult> r = SendResult{};
+  try {
+    r = SendOne(ctx, q, req);  // writes nothing unless it succeeds
+  } catch (const storage::StoreException&) {
+    Sends().Abort();
+    throw;
   }
-  tx.Commit();
-  Notify(q->id);
+  if (!r) {
+    co_return r.error();
+  }
+  if (!co_await Sends().Committed(round)) {
+    co_return InternalFailure("The service failed to store the message.");
+  }
+  Notify(q.id);
   Out out;
   out.SetStr("MD5OfMessageBody", r->md5_body);
   if (!r->md5_attributes.empty()) {
@@ -981,17 +1016,19 @@ Result<Output> SqsService::SendMessage(RequestContext& ctx, ParamReader& in) {
   if (!r->sequence_number.empty()) {
     out.SetStr("SequenceNumber", r->sequence_number);
   }
-  return out.Take();
+  co_return out.Take();
 }
 
-Result<Output> SqsService::SendMessageBatch(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+asio::awaitable<Result<Output>> SqsService::SendMessageBatch(RequestContext& ctx,
+                                                              ParamReader& in) {
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    co_return resolved.error();
   }
+  const Queue& q = **resolved;
   const Value* entries = in.Value("Entries");
   if (auto err = CheckBatch(entries)) {
-    return *err;
+    co_return *err;
   }
   size_t total = 0;
   for (const auto& e : entries->GetArray()) {
@@ -1003,14 +1040,14 @@ Result<Output> SqsService::SendMessageBatch(RequestContext& ctx, ParamReader& in
     }
   }
   size_t limit = std::max<size_t>(kBatchLimitBytes,
-                                  static_cast<size_t>(q->IntAttribute("MaximumMessageSize", 0)));
+                                  static_cast<size_t>(q.IntAttribute("MaximumMessageSize", 0)));
   if (total > limit) {
-    return errors::BatchRequestTooLong(total, limit);
+    co_return errors::BatchRequestTooLong(total, limit);
   }
   Out out;
   Value ok(rapidjson::kArrayType);
   Value failed(rapidjson::kArrayType);
-  storage::Database::Transaction tx(store_->db());
+  auto round = Sends().Join();
   for (const auto& e : entries->GetArray()) {
     std::string id = EntryString(e, "Id");
     SendRequest req;
@@ -1030,7 +1067,12 @@ Result<Output> SqsService::SendMessageBatch(RequestContext& ctx, ParamReader& in
     if (r) {
       req.attributes = std::move(*attrs);
       req.system_attributes = std::move(*sys);
-      r = SendOne(ctx, *q, req);
+      try {
+        r = SendOne(ctx, q, req);  // writes nothing unless it succeeds
+      } catch (const storage::StoreException&) {
+        Sends().Abort();
+        throw;
+      }
     }
     if (!r) {
       AddFailure(out, failed, id, r.error());
@@ -1051,11 +1093,13 @@ Result<Output> SqsService::SendMessageBatch(RequestContext& ctx, ParamReader& in
     }
     ok.PushBack(std::move(v), out.a());
   }
-  tx.Commit();
-  Notify(q->id);
+  if (!co_await Sends().Committed(round)) {
+    co_return InternalFailure("The service failed to store the messages.");
+  }
+  Notify(q.id);
   out.Set("Successful", std::move(ok));
   out.Set("Failed", std::move(failed));
-  return out.Take();
+  co_return out.Take();
 }
 
 // ---- Receiving -------------------------------------------------------------------------------
@@ -1241,10 +1285,11 @@ Result<Output> SqsService::ReceiveOnce(const RequestContext& /*ctx*/, const Queu
 }
 
 asio::awaitable<Result<Output>> SqsService::ReceiveMessage(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    co_return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    co_return resolved.error();
   }
+  const Queue& q = **resolved;
   ReceiveRequest req;
   req.max_messages = in.OptInt("MaxNumberOfMessages").value_or(1);
   auto vt = in.OptInt("VisibilityTimeout");
@@ -1268,8 +1313,8 @@ asio::awaitable<Result<Output>> SqsService::ReceiveMessage(RequestContext& ctx, 
                                             " for parameter WaitTimeSeconds is invalid. Reason: "
                                             "Must be >= 0 and <= 20, if provided.");
   }
-  req.visibility_timeout = vt.value_or(q->IntAttribute("VisibilityTimeout", 30));
-  req.wait_seconds = wait.value_or(q->IntAttribute("ReceiveMessageWaitTimeSeconds", 0));
+  req.visibility_timeout = vt.value_or(q.IntAttribute("VisibilityTimeout", 30));
+  req.wait_seconds = wait.value_or(q.IntAttribute("ReceiveMessageWaitTimeSeconds", 0));
   for (const char* key : {"AttributeNames", "MessageSystemAttributeNames"}) {
     for (auto& n : StringList(in.Value(key))) {
       req.all_system = req.all_system || n == "All";
@@ -1277,16 +1322,20 @@ asio::awaitable<Result<Output>> SqsService::ReceiveMessage(RequestContext& ctx, 
     }
   }
   req.attribute_patterns = StringList(in.Value("MessageAttributeNames"));
-  if (q->fifo) {
+  if (q.fifo) {
     req.attempt_id = in.String("ReceiveRequestAttemptId");
   }
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(req.wait_seconds);
-  int64_t queue_id = q->id;
-  for (;;) {
-    auto current = store_->FindQueueById(queue_id);
-    if (!current) {
-      co_return Empty();  // deleted while we waited
+  int64_t queue_id = q.id;
+  SharedQueue current = *resolved;
+  for (bool first = true;; first = false) {
+    if (!first) {
+      // The queue may have changed, or been deleted (and perhaps created anew), while we waited.
+      current = store_->ResolveQueue(q.account, q.region, q.name);
+      if (!current || current->id != queue_id) {
+        co_return Empty();
+      }
     }
     auto out = ReceiveOnce(ctx, *current, req);
     auto steady_now = std::chrono::steady_clock::now();
@@ -1335,12 +1384,13 @@ std::optional<AwsError> SqsService::DeleteByHandle(const Queue& q, const std::st
 }
 
 Result<Output> SqsService::DeleteMessage(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   storage::Database::Transaction tx(store_->db());
-  if (auto err = DeleteByHandle(*q, in.String("ReceiptHandle"))) {
+  if (auto err = DeleteByHandle(q, in.String("ReceiptHandle"))) {
     return *err;
   }
   tx.Commit();
@@ -1390,17 +1440,18 @@ std::optional<AwsError> SqsService::ChangeVisibilityByHandle(const Queue& q,
 }
 
 Result<Output> SqsService::ChangeMessageVisibility(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   std::string handle = in.String("ReceiptHandle");
   int64_t timeout = in.Int("VisibilityTimeout");
   if (in.error()) {
     return *in.error();
   }
   storage::Database::Transaction tx(store_->db());
-  if (auto err = ChangeVisibilityByHandle(*q, handle, timeout)) {
+  if (auto err = ChangeVisibilityByHandle(q, handle, timeout)) {
     return *err;
   }
   tx.Commit();
@@ -1420,10 +1471,11 @@ Result<Output> SqsService::ChangeMessageVisibilityBatch(RequestContext& ctx, Par
 Result<Output> SqsService::RunEntryBatch(
     RequestContext& ctx, ParamReader& in,
     const std::function<std::optional<AwsError>(const Queue&, const Value&)>& apply) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   const Value* entries = in.Value("Entries");
   if (auto err = CheckBatch(entries)) {
     return *err;
@@ -1435,7 +1487,7 @@ Result<Output> SqsService::RunEntryBatch(
   storage::Database::Transaction tx(store_->db());
   for (const auto& e : entries->GetArray()) {
     std::string id = EntryString(e, "Id");
-    if (auto err = apply(*q, e)) {
+    if (auto err = apply(q, e)) {
       AddFailure(out, failed, id, *err);
       continue;
     }
@@ -1452,16 +1504,17 @@ Result<Output> SqsService::RunEntryBatch(
 // ---- Dead-letter queues and message move tasks -----------------------------------------------
 
 Result<Output> SqsService::ListDeadLetterSourceQueues(RequestContext& ctx, ParamReader& in) {
-  auto q = ResolveQueue(ctx, in.String("QueueUrl"));
-  if (!q) {
-    return q.error();
+  auto resolved = ResolveQueue(ctx, in.String("QueueUrl"));
+  if (!resolved) {
+    return resolved.error();
   }
+  const Queue& q = **resolved;
   auto max = in.OptInt("MaxResults");
   std::string token = in.String("NextToken");
   std::string after = token.empty() ? "" : Base64Decode(token).value_or("");
-  std::string arn = q->Arn();
+  std::string arn = q.Arn();
   std::vector<Queue> sources;
-  for (auto& candidate : store_->ListQueues(q->account, q->region, "", after, 1000000)) {
+  for (auto& candidate : store_->ListQueues(q.account, q.region, "", after, 1000000)) {
     auto it = candidate.attributes.find("RedrivePolicy");
     if (it == candidate.attributes.end()) {
       continue;

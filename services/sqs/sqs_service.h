@@ -11,6 +11,7 @@
 
 #include "services/common/lazy.h"
 #include "services/common/service.h"
+#include "services/sqs/group_commit.h"
 #include "services/sqs/queue_url.h"
 #include "services/sqs/sqs_store.h"
 
@@ -47,8 +48,8 @@ class SqsService final : public Service {
   Result<Output> ListQueueTags(RequestContext& ctx, ParamReader& in);
   Result<Output> AddPermission(RequestContext& ctx, ParamReader& in);
   Result<Output> RemovePermission(RequestContext& ctx, ParamReader& in);
-  Result<Output> SendMessage(RequestContext& ctx, ParamReader& in);
-  Result<Output> SendMessageBatch(RequestContext& ctx, ParamReader& in);
+  boost::asio::awaitable<Result<Output>> SendMessage(RequestContext& ctx, ParamReader& in);
+  boost::asio::awaitable<Result<Output>> SendMessageBatch(RequestContext& ctx, ParamReader& in);
   boost::asio::awaitable<Result<Output>> ReceiveMessage(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteMessage(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteMessageBatch(RequestContext& ctx, ParamReader& in);
@@ -60,10 +61,12 @@ class SqsService final : public Service {
   Result<Output> CancelMessageMoveTask(RequestContext& ctx, ParamReader& in);
 
  private:
-  Result<Queue> ResolveQueue(const RequestContext& ctx, const std::string& url);
-  std::optional<Queue> QueueByArn(const std::string& arn);
+  Result<SharedQueue> ResolveQueue(const RequestContext& ctx, const std::string& url);
+  SharedQueue QueueByArn(const std::string& arn);
   std::string UrlOf(const RequestContext& ctx, const Queue& queue) const;
   Result<SendResult> SendOne(const RequestContext& ctx, const Queue& queue, SendRequest& req);
+  // The group commit of sends, set up with the store.
+  GroupCommit& Sends();
   std::optional<std::vector<Message>> ReplayAttempt(const Queue& queue, const ReceiveRequest& req,
                                                     int64_t now);
   Result<Output> ReceiveOnce(const RequestContext& ctx, const Queue& queue,
@@ -85,6 +88,7 @@ class SqsService final : public Service {
 
   QueueUrlConfig urls_;
   Lazy<SqsStore> store_;  // opened on first use
+  std::unique_ptr<GroupCommit> sends_;  // declared after store_: detaches before the store closes
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   bool stopping_ = false;

@@ -68,6 +68,37 @@ CREATE TABLE sqs_dedup (
   expires_ms INTEGER NOT NULL,
   PRIMARY KEY(queue_id, scope, dedup_id)
 );
+)sql",
+    // v2: a standard-queue send touches fewer B-trees. No AUTOINCREMENT (its sqlite_sequence row
+    // was updated on every insert): a seq is only reused after the newest message is gone, and a
+    // stale receipt handle never matches the reused seq's message (its nonce differs). The
+    // group index only holds FIFO messages (standard messages have group_id '').
+    R"sql(
+CREATE TABLE sqs_messages_v2 (
+  seq INTEGER PRIMARY KEY,
+  queue_id INTEGER NOT NULL REFERENCES sqs_queues(id) ON DELETE CASCADE,
+  message_id TEXT NOT NULL,
+  body BLOB NOT NULL,
+  attributes TEXT NOT NULL,
+  system_attributes TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  sent_ms INTEGER NOT NULL,
+  visible_ms INTEGER NOT NULL,
+  first_receive_ms INTEGER NOT NULL DEFAULT 0,
+  receive_count INTEGER NOT NULL DEFAULT 0,
+  receipt TEXT NOT NULL DEFAULT '',
+  group_id TEXT NOT NULL DEFAULT '',
+  dedup_id TEXT NOT NULL DEFAULT '',
+  sequence_number TEXT NOT NULL DEFAULT '',
+  dlq_source_arn TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sqs_messages_v2 SELECT * FROM sqs_messages;
+DROP TABLE sqs_messages;
+ALTER TABLE sqs_messages_v2 RENAME TO sqs_messages;
+CREATE INDEX sqs_messages_visible ON sqs_messages(queue_id, visible_ms);
+CREATE INDEX sqs_messages_sent ON sqs_messages(queue_id, sent_ms);
+CREATE INDEX sqs_messages_group ON sqs_messages(queue_id, group_id, seq) WHERE group_id <> '';
+DELETE FROM sqlite_sequence WHERE name = 'sqs_messages';
 )sql"};
 
 constexpr char kMessageColumns[] =
@@ -75,7 +106,7 @@ constexpr char kMessageColumns[] =
     "visible_ms, first_receive_ms, receive_count, receipt, group_id, dedup_id, sequence_number, "
     "dlq_source_arn";
 
-std::string MapToJson(const std::map<std::string, std::string>& m) {
+std::string MapToJson(const AttributeMap& m) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -87,9 +118,21 @@ std::string MapToJson(const std::map<std::string, std::string>& m) {
   return sb.GetString();
 }
 
-std::map<std::string, std::string> JsonToMap(const std::string& json) {
-  std::map<std::string, std::string> out;
-  rapidjson::Document d;
+// A document for reading a stored JSON column: parsed into a pool that starts on the stack (a
+// Document's own pool starts with a 64 KiB chunk, per message read).
+struct ColumnDocument {
+  char scratch[2048];
+  rapidjson::MemoryPoolAllocator<> pool{scratch, sizeof scratch, 4096};
+  rapidjson::Document doc{&pool};
+};
+
+AttributeMap JsonToMap(const std::string& json) {
+  AttributeMap out;
+  if (json == "{}") {
+    return out;
+  }
+  ColumnDocument column;
+  auto& d = column.doc;
   d.Parse(json.c_str());
   if (d.IsObject()) {
     for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
@@ -103,6 +146,9 @@ std::map<std::string, std::string> JsonToMap(const std::string& json) {
 }
 
 std::string AttributesToJson(const MessageAttributes& attrs) {
+  if (attrs.empty()) {
+    return "{}";
+  }
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -127,7 +173,11 @@ std::string AttributesToJson(const MessageAttributes& attrs) {
 
 MessageAttributes JsonToAttributes(const std::string& json) {
   MessageAttributes out;
-  rapidjson::Document d;
+  if (json == "{}") {
+    return out;
+  }
+  ColumnDocument column;
+  auto& d = column.doc;
   d.Parse(json.c_str());
   if (!d.IsObject()) {
     return out;
@@ -192,19 +242,51 @@ SqsStore::SqsStore(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {
   db_->Migrate("sqs", kMigrations);
 }
 
-std::optional<Queue> SqsStore::FindQueue(const std::string& account, const std::string& region,
-                                         const std::string& name) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kQueueColumns +
-                          " FROM sqs_queues WHERE account = ?1 AND region = ?2 AND name = ?3");
+size_t SqsStore::QueueKeyHash::operator()(const QueueKey& k) const {
+  std::hash<std::string_view> h;
+  return h(k.name) ^ (h(k.account) * 31) ^ (h(k.region) * 131);
+}
+
+void SqsStore::Reset() {
+  queues_.clear();
+  db_->Reset();
+}
+
+void SqsStore::Forget(const Queue& q) { queues_.erase(QueueKey{q.account, q.region, q.name}); }
+
+SharedQueue SqsStore::ResolveQueue(std::string_view account, std::string_view region,
+                                std::string_view name) {
+  if (auto it = queues_.find(QueueKey{account, region, name}); it != queues_.end()) {
+    return it->second;
+  }
+  static const std::string kSql = std::string("SELECT ") + kQueueColumns +
+                                  " FROM sqs_queues WHERE account = ?1 AND region = ?2 AND name = ?3";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, account).Bind(2, region).Bind(3, name);
   if (!st.Step()) {
+    return nullptr;
+  }
+  auto q = std::make_shared<const Queue>(ReadQueue(st));
+  st.Reset();
+  if (!db_->InTransaction()) {
+    queues_.emplace(QueueKey{q->account, q->region, q->name}, q);
+  }
+  return q;
+}
+
+std::optional<Queue> SqsStore::FindQueue(const std::string& account, const std::string& region,
+                                         const std::string& name) {
+  auto q = ResolveQueue(account, region, name);
+  if (!q) {
     return std::nullopt;
   }
-  return ReadQueue(st);
+  return *q;
 }
 
 std::optional<Queue> SqsStore::FindQueueById(int64_t id) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kQueueColumns + " FROM sqs_queues WHERE id = ?1");
+  static const std::string kSql =
+      std::string("SELECT ") + kQueueColumns + " FROM sqs_queues WHERE id = ?1";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, id);
   if (!st.Step()) {
     return std::nullopt;
@@ -213,6 +295,7 @@ std::optional<Queue> SqsStore::FindQueueById(int64_t id) {
 }
 
 void SqsStore::InsertQueue(Queue& q) {
+  Forget(q);
   db_->Prepare(
          "INSERT INTO sqs_queues(account, region, name, fifo, attributes, tags, created_at, "
          "modified_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -234,6 +317,7 @@ void SqsStore::InsertQueue(Queue& q) {
 }
 
 void SqsStore::UpdateQueue(const Queue& q) {
+  Forget(q);
   db_->Prepare(
          "UPDATE sqs_queues SET attributes = ?2, tags = ?3, modified_at = ?4, last_purge_ms = ?5 "
          "WHERE id = ?1")
@@ -246,6 +330,7 @@ void SqsStore::UpdateQueue(const Queue& q) {
 }
 
 void SqsStore::DeleteQueue(const Queue& q, int64_t now_ms) {
+  Forget(q);
   storage::Database::Transaction tx(*db_);
   db_->Prepare("DELETE FROM sqs_queues WHERE id = ?1").Bind(1, q.id).Run();
   db_->Prepare(
@@ -273,9 +358,11 @@ std::optional<int64_t> SqsStore::DeletedAtMs(const std::string& account, const s
 std::vector<Queue> SqsStore::ListQueues(const std::string& account, const std::string& region,
                                         const std::string& prefix, const std::string& after,
                                         int64_t limit) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kQueueColumns +
-                          " FROM sqs_queues WHERE account = ?1 AND region = ?2 AND name > ?3 "
-                          "AND substr(name, 1, length(?4)) = ?4 ORDER BY name LIMIT ?5");
+  static const std::string kSql = std::string("SELECT ") + kQueueColumns +
+                                  " FROM sqs_queues WHERE account = ?1 AND region = ?2 AND "
+                                  "name > ?3 AND substr(name, 1, length(?4)) = ?4 ORDER BY name "
+                                  "LIMIT ?5";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, account).Bind(2, region).Bind(3, after).Bind(4, prefix).Bind(5, limit);
   std::vector<Queue> out;
   while (st.Step()) {
@@ -290,18 +377,19 @@ void SqsStore::InsertMessage(Message& m, bool fifo) {
          "sender_id, sent_ms, visible_ms, group_id, dedup_id, sequence_number, dlq_source_arn, "
          "receive_count, first_receive_ms) "
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
+      // `m` and the temporaries live until Run() returns: no copies of the message.
       .Bind(1, m.queue_id)
-      .Bind(2, m.message_id)
-      .BindBlob(3, m.body)
-      .Bind(4, AttributesToJson(m.attributes))
-      .Bind(5, AttributesToJson(m.system_attributes))
-      .Bind(6, m.sender_id)
+      .BindStatic(2, m.message_id)
+      .BindStaticBlob(3, m.body)
+      .BindStatic(4, AttributesToJson(m.attributes))
+      .BindStatic(5, AttributesToJson(m.system_attributes))
+      .BindStatic(6, m.sender_id)
       .Bind(7, m.sent_ms)
       .Bind(8, m.visible_ms)
-      .Bind(9, m.group_id)
-      .Bind(10, m.dedup_id)
-      .Bind(11, m.sequence_number)
-      .Bind(12, m.dlq_source_arn)
+      .BindStatic(9, m.group_id)
+      .BindStatic(10, m.dedup_id)
+      .BindStatic(11, m.sequence_number)
+      .BindStatic(12, m.dlq_source_arn)
       .Bind(13, static_cast<int64_t>(m.receive_count))
       .Bind(14, m.first_receive_ms)
       .Run();
@@ -319,9 +407,10 @@ void SqsStore::InsertMessage(Message& m, bool fifo) {
 }
 
 std::vector<Message> SqsStore::VisibleMessages(int64_t queue_id, int64_t now_ms, int64_t limit) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kMessageColumns +
-                          " FROM sqs_messages WHERE queue_id = ?1 AND visible_ms <= ?2 "
-                          "ORDER BY visible_ms LIMIT ?3");
+  static const std::string kSql = std::string("SELECT ") + kMessageColumns +
+                                  " FROM sqs_messages WHERE queue_id = ?1 AND visible_ms <= ?2 "
+                                  "ORDER BY visible_ms LIMIT ?3";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, queue_id).Bind(2, now_ms).Bind(3, limit);
   std::vector<Message> out;
   while (st.Step()) {
@@ -344,9 +433,10 @@ std::vector<std::string> SqsStore::ReadyGroups(int64_t queue_id, int64_t now_ms,
 
 std::vector<Message> SqsStore::GroupHead(int64_t queue_id, const std::string& group,
                                          int64_t limit) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kMessageColumns +
-                          " FROM sqs_messages WHERE queue_id = ?1 AND group_id = ?2 "
-                          "ORDER BY seq LIMIT ?3");
+  static const std::string kSql = std::string("SELECT ") + kMessageColumns +
+                                  " FROM sqs_messages WHERE queue_id = ?1 AND group_id = ?2 "
+                                  "AND group_id <> '' ORDER BY seq LIMIT ?3";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, queue_id).Bind(2, group).Bind(3, limit);
   std::vector<Message> out;
   while (st.Step()) {
@@ -356,8 +446,9 @@ std::vector<Message> SqsStore::GroupHead(int64_t queue_id, const std::string& gr
 }
 
 std::optional<Message> SqsStore::FindMessage(int64_t queue_id, int64_t seq) {
-  auto& st = db_->Prepare(std::string("SELECT ") + kMessageColumns +
-                          " FROM sqs_messages WHERE seq = ?1 AND queue_id = ?2");
+  static const std::string kSql = std::string("SELECT ") + kMessageColumns +
+                                  " FROM sqs_messages WHERE seq = ?1 AND queue_id = ?2";
+  auto& st = db_->Prepare(kSql);
   st.Bind(1, seq).Bind(2, queue_id);
   if (!st.Step()) {
     return std::nullopt;
@@ -397,7 +488,7 @@ void SqsStore::RecomputeGroup(int64_t queue_id, const std::string& group) {
   // scan stops at the first never-received message.
   auto& st = db_->Prepare(
       "SELECT visible_ms, receive_count FROM sqs_messages WHERE queue_id = ?1 AND group_id = ?2 "
-      "ORDER BY seq");
+      "AND group_id <> '' ORDER BY seq");
   st.Bind(1, queue_id).Bind(2, group);
   bool any = false;
   int64_t ready = 0;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "services/sqs/sqs_model.h"
@@ -16,6 +18,9 @@ struct MessageCounts {
   int64_t in_flight = 0;
   int64_t delayed = 0;
 };
+
+// A queue as cached by the store: shared, never modified (a change is a new queue row read).
+using SharedQueue = std::shared_ptr<const Queue>;
 
 struct DedupEntry {
   std::string message_id;
@@ -31,8 +36,14 @@ class SqsStore {
   explicit SqsStore(std::unique_ptr<storage::Database> db);
 
   storage::Database& db() { return *db_; }
+  // Deletes every row (POST /_nimbus/reset) and forgets the cached queues.
+  void Reset();
 
-  // Queues.
+  // Queues. ResolveQueue() is the hot path of every message operation: queues are cached once
+  // read (with their attributes parsed), and every write of a queue row, all of which go through
+  // this store, drops the queue's entry. The cache is filled only outside transactions, so a
+  // write rolled back later cannot leave an entry behind.
+  SharedQueue ResolveQueue(std::string_view account, std::string_view region, std::string_view name);
   std::optional<Queue> FindQueue(const std::string& account, const std::string& region,
                                  const std::string& name);
   std::optional<Queue> FindQueueById(int64_t id);
@@ -72,7 +83,18 @@ class SqsStore {
                 const DedupEntry& entry, int64_t expires_ms);
 
  private:
+  struct QueueKey {
+    std::string_view account, region, name;
+    bool operator==(const QueueKey&) const = default;
+  };
+  struct QueueKeyHash {
+    size_t operator()(const QueueKey& k) const;
+  };
+  // Keyed by views into the cached queue's own strings.
+  void Forget(const Queue& queue);
+
   std::unique_ptr<storage::Database> db_;
+  std::unordered_map<QueueKey, SharedQueue, QueueKeyHash> queues_;
 };
 
 }  // namespace nimbus::sqs
