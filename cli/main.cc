@@ -21,7 +21,11 @@ constexpr char kUsage[] =
     "Environment:\n"
     "  GATEWAY_LISTEN   host:port[,host:port...] to listen on (default 0.0.0.0:4566)\n"
     "  PERSISTENCE=1    keep state across restarts in DATA_DIR (default /var/lib/nimbus)\n"
-    "  DEBUG=1          log one line per request\n";
+    "  DEBUG=1          log one line per request\n"
+    "  SERVICES         serve only these APIs (LocalStack's list: sqs,lambda,...)\n"
+    "  NIMBUS_CONFIG    JSON/YAML file of resources to create at startup\n"
+    "  NIMBUS_INIT_DIR  init hook roots (default /etc/localstack/init:/etc/nimbus/init)\n"
+    "LocalStack's settings keep their meaning (LOCALSTACK_ prefix, EDGE_PORT, LS_LOG).\n";
 
 }  // namespace
 
