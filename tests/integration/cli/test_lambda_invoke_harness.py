@@ -298,3 +298,44 @@ def test_runtime_inferred_and_folder_name_default(tmp_path):
     assert run.returncode == 0, run
     assert "function inferred-fn runtime=python3.12" in run.lifecycle("create")[0]
     assert run.results() == ['"ok"']
+
+
+def test_payload_url_errors(py_fn, tmp_path):
+    """A payload URL that cannot be read is bad input (exit 2): HTTP errors, and HTTPS to a peer
+    whose certificate the system does not trust (the harness verifies it)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    class Missing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Missing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl missing"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Missing)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
+    try:
+        run = hh.invoke(py_fn, "--payload",
+                        f"http://127.0.0.1:{server.server_address[1]}/events.ndjson")
+        assert run.returncode == 2 and "HTTP 404" in run.stderr, run
+        run = hh.invoke(py_fn, "--payload", f"https://127.0.0.1:{tls.server_address[1]}/e")
+        assert run.returncode == 2, run
+        assert "certificate verify failed" in run.stderr, run
+        assert run.stdout == ""
+    finally:
+        server.shutdown()
+        tls.shutdown()
