@@ -246,3 +246,49 @@ def test_apis_route_to_functions_and_queues(start_nimbus, tmp_path):
         if bodies:
             break
     assert bodies == ['{"via": "v1"}']
+
+
+TOPICS_CONFIG = '''
+queues:
+  - name: audit
+  - name: raw-audit
+functions:
+  - path: ./plain
+    name: on-event
+    handler: main.go
+topics:
+  - name: events
+    attributes: {DisplayName: Events}
+    tags: {team: core}
+    subscriptions:
+      - {protocol: sqs, endpoint: audit}
+      - {protocol: sqs, endpoint: raw-audit, attributes: {RawMessageDelivery: true}}
+      - {protocol: lambda, endpoint: on-event}
+'''
+
+
+def test_topics_and_subscriptions(start_nimbus, tmp_path):
+    config = _stack(tmp_path, TOPICS_CONFIG)
+    server = start_nimbus(NIMBUS_CONFIG=str(config))
+    sns = boto3.client("sns", endpoint_url=server.url)
+    arn = "arn:aws:sns:us-east-1:000000000000:events"
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["DisplayName"] == "Events"
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "core"}]
+    subs = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    assert sorted((s["Protocol"], s["Endpoint"]) for s in subs) == [
+        ("lambda", "arn:aws:lambda:us-east-1:000000000000:function:on-event"),
+        ("sqs", "arn:aws:sqs:us-east-1:000000000000:audit"),
+        ("sqs", "arn:aws:sqs:us-east-1:000000000000:raw-audit")]
+    sns.publish(TopicArn=arn, Message="hello subscribers")
+    sqs = boto3.client("sqs", endpoint_url=server.url)
+    (wrapped,) = _receive(sqs, sqs.get_queue_url(QueueName="audit")["QueueUrl"])
+    envelope = json.loads(wrapped["Body"])
+    assert envelope["Type"] == "Notification" and envelope["Message"] == "hello subscribers"
+    (raw,) = _receive(sqs, sqs.get_queue_url(QueueName="raw-audit")["QueueUrl"])
+    assert raw["Body"] == "hello subscribers"
+    # The function was invoked with the SNS event (its log group exists once it ran).
+    logs = boto3.client("logs", endpoint_url=server.url)
+    deadline = time.monotonic() + 15
+    while not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/on-event")["logGroups"]:
+        assert time.monotonic() < deadline, "on-event never ran"
+        time.sleep(0.1)
