@@ -3,6 +3,7 @@ compose config` (or Debian's docker-compose) parses and validates each stack whe
 client is installed; the Dockerfile's runtime contract is read from the file."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -53,10 +54,31 @@ def test_dockerfile_runtime_contract():
     runtime = text[text.rindex("\nFROM "):]
     assert re.search(r"^EXPOSE 4566$", runtime, re.M)
     assert re.search(r"^HEALTHCHECK .*\n.*/_localstack/health", runtime, re.M)
-    assert re.search(r"^USER nimbus$", runtime, re.M)  # not root
+    assert re.search(r"^USER 1000:1000$", runtime, re.M)  # not root
+    assert "useradd --system --uid 1000" in runtime
     assert re.search(r"^VOLUME /var/lib/nimbus$", runtime, re.M)
     assert "DATA_DIR=/var/lib/nimbus" in runtime
     for package in ("python3", "nodejs"):
         assert re.search(rf"\b{package}\b", runtime)
     # The awslocal shim the image ships is executable.
     assert (REPO / "compose" / "awslocal").stat().st_mode & 0o111
+
+
+def test_dockerfile_lints_clean():
+    hadolint = REPO / ".venv" / "bin" / "hadolint"
+    assert hadolint.is_file(), "hadolint missing: run scripts/setup.sh --tests"
+    proc = subprocess.run([str(hadolint), str(REPO / "compose" / "Dockerfile")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_healthcheck_command_against_a_server(start_nimbus, tmp_path):
+    """The image's HEALTHCHECK command, run as Docker would (port aside): healthy once nimbus
+    serves and its init stages are complete, unhealthy once it is gone."""
+    text = (REPO / "compose" / "Dockerfile").read_text()
+    cmd = json.loads(re.search(r"HEALTHCHECK[^\n]*\n\s*CMD (\[.*\])", text).group(1))
+    server = start_nimbus()
+    probe = [*cmd[:-1], cmd[-1].replace("4566", str(server.port))]
+    assert subprocess.run(probe, capture_output=True, timeout=10).returncode == 0
+    server.stop()
+    assert subprocess.run(probe, capture_output=True, timeout=10).returncode != 0
