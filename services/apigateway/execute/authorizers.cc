@@ -157,6 +157,7 @@ protocol::HttpResponse AccessDenied(bool explicit_deny) {
   res.body = explicit_deny
                  ? R"({"Message":"User is not authorized to access this resource with an explicit deny"})"
                  : R"({"Message":"User is not authorized to access this resource"})";
+  res.SetHeader(kGatewayErrorMarker, "1");
   return res;
 }
 

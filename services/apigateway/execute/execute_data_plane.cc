@@ -8,6 +8,7 @@
 #include "edge/protocol/encoding.h"
 #include "services/apigateway/apigateway_service.h"
 #include "services/apigateway/apigatewayv2_service.h"
+#include "services/apigateway/execute/gateway_responses.h"
 #include "services/apigateway/execute/integrations.h"
 #include "services/apigateway/execute/proxy_events.h"
 #include "services/apigateway/json_util.h"
@@ -164,6 +165,13 @@ bool ExecuteApiDataPlane::Matches(const HttpRequest& request) const {
 
 asio::awaitable<HttpResponse> ExecuteApiDataPlane::Handle(HttpRequest& request,
                                                           const std::string& request_id) {
+  HttpResponse res = co_await Serve(request, request_id);
+  std::erase_if(res.headers, [](const auto& h) { return h.first == kGatewayErrorMarker; });
+  co_return res;
+}
+
+asio::awaitable<HttpResponse> ExecuteApiDataPlane::Serve(HttpRequest& request,
+                                                         const std::string& request_id) {
   auto address = Parse(request);
   if (!address || address->api_id.empty()) {
     co_return GatewayError(404, "Not Found");
@@ -259,6 +267,12 @@ bool BodyMatchesModel(const std::string& body, const Value& model) {
 }  // namespace
 
 asio::awaitable<HttpResponse> ExecuteApiDataPlane::InvokeRest(Invocation& inv) {
+  HttpResponse res = co_await RunRest(inv);
+  ApplyGatewayResponse(inv, res);
+  co_return res;
+}
+
+asio::awaitable<HttpResponse> ExecuteApiDataPlane::RunRest(Invocation& inv) {
   const DeployedApi& api = *inv.api;
   inv.match = MatchRest(api, inv.request->method, inv.path);
   if (inv.match.route == nullptr) {

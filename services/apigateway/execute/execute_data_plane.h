@@ -37,7 +37,11 @@ class ExecuteApiDataPlane final : public edge::DataPlane {
 
  private:
   using Response = protocol::HttpResponse;
+  boost::asio::awaitable<Response> Serve(protocol::HttpRequest& request,
+                                         const std::string& request_id);
+  // A REST API request, then the API's gateway responses applied to API Gateway's own errors.
   boost::asio::awaitable<Response> InvokeRest(Invocation& inv);
+  boost::asio::awaitable<Response> RunRest(Invocation& inv);
   boost::asio::awaitable<Response> InvokeHttpApi(Invocation& inv);
   // Authorization of a REST API method (CUSTOM Lambda authorizers) or an HTTP API route (JWT,
   // Lambda REQUEST authorizers): a response when the request is refused.

@@ -256,6 +256,7 @@ HttpResponse GatewayError(unsigned status, std::string_view message,
   if (!error_type.empty()) {
     res.SetHeader("x-amzn-ErrorType", std::string(error_type));
   }
+  res.SetHeader(kGatewayErrorMarker, "1");
   return res;
 }
 

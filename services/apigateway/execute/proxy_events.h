@@ -21,6 +21,10 @@ protocol::HttpResponse MapResponseV1(const std::string& payload, bool allow_cook
 // 200 application/json whose body is the answer.
 protocol::HttpResponse MapResponseV2(const std::string& payload);
 
+// Marks API Gateway's own error responses (as opposed to what an integration answered) until
+// the data plane has applied the API's gateway responses; never sent to clients.
+inline constexpr char kGatewayErrorMarker[] = "x-nimbus-gateway-error";
+
 // {"message": <message>} with the status, as API Gateway's own errors look.
 protocol::HttpResponse GatewayError(unsigned status, std::string_view message,
                                     std::string_view error_type = {});

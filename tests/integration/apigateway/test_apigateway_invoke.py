@@ -511,3 +511,38 @@ def test_echo_story_with_a_go_provided_function(nimbus, apigw):
     assert headers["X-Runtime"] == "go"
     assert as_json(body) == {"body": "hello go", "path": "/greet/you", "resource": "/{proxy+}",
                              "method": "POST", "stage": "live", "proxy": "greet/you"}
+
+
+def test_gateway_responses_shape_api_gateway_errors(nimbus, apigw, echo_arn):
+    api_id, res_id = rest_api_with_proxy(apigw, echo_arn, path_part="open", method="GET",
+                                         stage="g")
+    apigw.put_gateway_response(
+        restApiId=api_id, responseType="DEFAULT_4XX",
+        responseParameters={"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"})
+    apigw.put_gateway_response(
+        restApiId=api_id, responseType="MISSING_AUTHENTICATION_TOKEN", statusCode="404",
+        responseParameters={"gatewayresponse.header.X-Kind": "'missing'"},
+        responseTemplates={"application/json":
+                           '{"error": $context.error.messageString, '
+                           '"type": "$context.error.responseType"}'})
+    apigw.create_deployment(restApiId=api_id, stageName="g")
+    status, headers, body = call(nimbus, f"/_aws/execute-api/{api_id}/g/nowhere")
+    assert status == 404 and headers["X-Kind"] == "missing"
+    assert as_json(body) == {"error": "Missing Authentication Token",
+                             "type": "MISSING_AUTHENTICATION_TOKEN"}
+    assert "x-nimbus-gateway-error" not in headers
+    # Another 4xx takes DEFAULT_4XX: the CORS header is added, status and body kept.
+    apigw.update_method(restApiId=api_id, resourceId=res_id, httpMethod="GET",
+                        patchOperations=[{"op": "replace", "path": "/apiKeyRequired",
+                                          "value": "true"}])
+    apigw.create_deployment(restApiId=api_id, stageName="g")
+    status, headers, body = call(nimbus, f"/_aws/execute-api/{api_id}/g/open")
+    assert status == 403 and headers["Access-Control-Allow-Origin"] == "*"
+    assert as_json(body) == {"message": "Forbidden"}
+    # An integration's own answer is never rewritten.
+    apigw.update_method(restApiId=api_id, resourceId=res_id, httpMethod="GET",
+                        patchOperations=[{"op": "replace", "path": "/apiKeyRequired",
+                                          "value": "false"}])
+    apigw.create_deployment(restApiId=api_id, stageName="g")
+    status, headers, _ = call(nimbus, f"/_aws/execute-api/{api_id}/g/open")
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
