@@ -82,6 +82,12 @@ asio::awaitable<std::optional<AwsError>> EdgeAuth::Check(const protocol::HttpReq
       co_return AwsError::Sender("IncompleteSignature", parse_error, 400);
     }
     if (!verify || AnonymousAllowed(target, call)) {
+      if (enforce != EnforceIam::kOff && target.service == "sts" &&
+          call.operation->name == "AssumeRoleWithWebIdentity") {
+        // The caller is the token's identity provider; the role's trust policy decides.
+        const Principal anonymous;
+        co_return co_await Enforce(request, target, call, ctx, anonymous);
+      }
       co_return std::nullopt;  // anonymous: nothing to evaluate
     }
     co_return AwsError::Sender(codes.missing_token, "Request is missing Authentication Token",
@@ -128,6 +134,16 @@ asio::awaitable<std::optional<AwsError>> EdgeAuth::Check(const protocol::HttpReq
   if (enforce == EnforceIam::kOff) {
     co_return std::nullopt;
   }
+  co_return co_await Enforce(request, target, call, ctx, ctx.principal);
+}
+
+asio::awaitable<std::optional<AwsError>> EdgeAuth::Enforce(const protocol::HttpRequest& request,
+                                                           const RouteTarget& target,
+                                                           const protocol::OperationCall& call,
+                                                           RequestContext& ctx,
+                                                           const Principal& principal) {
+  const EnforceIam enforce = config_.enforce_iam;
+  const AuthCodes codes = CodesFor(target);
   AccessRequest access;
   access.service = target.service;
   access.operation = call.operation->name;
@@ -137,7 +153,7 @@ asio::awaitable<std::optional<AwsError>> EdgeAuth::Check(const protocol::HttpReq
   access.path = request.path;
   std::string_view forwarded = request.Header("x-forwarded-for");
   access.source_ip = std::string(forwarded.substr(0, forwarded.find(',')));
-  AccessDecision decision = co_await access_->Authorize(ctx.principal, access);
+  AccessDecision decision = co_await access_->Authorize(principal, access);
   if (decision.allowed) {
     if (config_.debug) {
       std::fprintf(stderr, "iam: %s\n", decision.explanation.c_str());
@@ -149,12 +165,16 @@ asio::awaitable<std::optional<AwsError>> EdgeAuth::Check(const protocol::HttpReq
   if (enforce == EnforceIam::kSoft) {
     co_return std::nullopt;
   }
+  if (principal.kind == Principal::Kind::kAnonymous) {
+    co_return AwsError::Sender(codes.access_denied,
+                               "Not authorized to perform " + decision.action, 403);
+  }
   std::string why = decision.explicit_deny
                         ? " with an explicit deny in an identity-based policy"
                         : " because no identity-based policy allows the " + decision.action +
                               " action";
   co_return AwsError::Sender(codes.access_denied,
-                             "User: " + ctx.principal.arn + " is not authorized to perform: " +
+                             "User: " + principal.arn + " is not authorized to perform: " +
                                  decision.action + " on resource: " + decision.resource + why,
                              403);
 }

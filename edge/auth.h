@@ -43,6 +43,14 @@ class EdgeAuth {
                                                         RequestContext& ctx);
 
  private:
+  // Authorizes `principal` (anonymous for web identity callers) for the call. `principal` is
+  // owned by the caller's frame.
+  boost::asio::awaitable<std::optional<AwsError>> Enforce(const protocol::HttpRequest& request,
+                                                          const RouteTarget& target,
+                                                          const protocol::OperationCall& call,
+                                                          RequestContext& ctx,
+                                                          const Principal& principal);
+
   const Config& config_;
   AccessControl* access_ = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "services/common/base64.h"
 #include "services/iam/action_tables/action_table.h"
 #include "services/iam/iam_util.h"
 
@@ -48,6 +49,55 @@ Scope ScopeOf(const std::string& arn, const Scope& fallback) {
   return s;
 }
 
+// AssumeRoleWithWebIdentity: the token's issuer is the federated principal; its claims are the
+// provider's condition keys (token.actions.githubusercontent.com:sub, accounts.google.com:aud).
+void AddWebIdentityKeys(const rapidjson::Value& params, RequestFacts& f) {
+  std::string token = StringMember(params, "WebIdentityToken");
+  rapidjson::Document claims;
+  auto first = token.find('.');
+  auto second = first == std::string::npos ? first : token.find('.', first + 1);
+  if (second != std::string::npos) {
+    std::string payload = token.substr(first + 1, second - first - 1);
+    while (payload.size() % 4 != 0) {
+      payload += '=';
+    }
+    if (auto json = Base64Decode(payload)) {
+      claims.Parse(json->c_str(), json->size());
+    }
+  }
+  std::string provider = StringMember(params, "ProviderId");
+  if (provider.empty() && claims.IsObject()) {
+    provider = StringMember(claims, "iss");
+  }
+  if (provider.rfind("https://", 0) == 0) {
+    provider = provider.substr(8);
+  }
+  if (provider.empty()) {
+    return;
+  }
+  f.Set("nimbus:FederatedProvider", provider);
+  if (!claims.IsObject()) {
+    return;
+  }
+  for (const char* claim : {"sub", "aud", "azp", "amr", "email"}) {
+    auto it = claims.FindMember(claim);
+    if (it == claims.MemberEnd()) {
+      continue;
+    }
+    std::vector<std::string> values;
+    if (it->value.IsString()) {
+      values.emplace_back(it->value.GetString());
+    } else if (it->value.IsArray()) {
+      for (const auto& v : it->value.GetArray()) {
+        if (v.IsString()) {
+          values.emplace_back(v.GetString());
+        }
+      }
+    }
+    f.context[KeyOf(provider + ":" + claim)] = std::move(values);
+  }
+}
+
 RequestFacts FactsFor(const Principal& p, const AccessRequest& r, const ResolvedAction& action,
                       double now) {
   RequestFacts f;
@@ -81,6 +131,9 @@ RequestFacts FactsFor(const Principal& p, const AccessRequest& r, const Resolved
   f.Set("aws:ResourceAccount", ArnAccount(action.resource).empty() ? r.scope.account_id
                                                                     : ArnAccount(action.resource));
   if (r.params != nullptr && r.params->IsObject()) {
+    if (r.service == "sts" && r.operation == "AssumeRoleWithWebIdentity") {
+      AddWebIdentityKeys(*r.params, f);
+    }
     if (r.service == "sts") {
       std::string session = StringMember(*r.params, "RoleSessionName");
       if (!session.empty()) {
@@ -126,18 +179,19 @@ asio::awaitable<std::string> IamAccessControl::ResourcePolicy(const AccessReques
     if (url.empty()) {
       co_return std::string();
     }
-    auto res = co_await client->Call("sqs", "GetQueueAttributes", scope, QueuePolicyParams(url));
+    rapidjson::Document params = QueuePolicyParams(url);
+    auto res = co_await client->Call("sqs", "GetQueueAttributes", scope, std::move(params));
     co_return res ? Member(*res, "Attributes", "Policy") : std::string();
   }
   if (r.service == "sns" && resource.rfind("arn:aws:sns:", 0) == 0) {
-    auto res = co_await client->Call("sns", "GetTopicAttributes", scope,
-                                     OneParam("TopicArn", resource));
+    rapidjson::Document params = OneParam("TopicArn", resource);
+    auto res = co_await client->Call("sns", "GetTopicAttributes", scope, std::move(params));
     co_return res ? Member(*res, "Attributes", "Policy") : std::string();
   }
   if (r.service == "lambda" && resource.find(":function:") != std::string::npos) {
     // The function's policy (a qualified ARN asks for the version's or alias's policy).
-    auto res = co_await client->Call("lambda", "GetPolicy", scope,
-                                     OneParam("FunctionName", resource));
+    rapidjson::Document params = OneParam("FunctionName", resource);
+    auto res = co_await client->Call("lambda", "GetPolicy", scope, std::move(params));
     co_return res ? Member(*res, "Policy", nullptr) : std::string();
   }
   co_return std::string();
@@ -188,7 +242,9 @@ asio::awaitable<AccessDecision> IamAccessControl::Authorize(const Principal& pri
       set.resource.push_back({is_assume ? "trust policy of " + action.resource
                                         : "resource policy of " + action.resource,
                               "resource", state_->Parsed(text)});
-      set.resource_account = ArnAccount(action.resource);
+      if (principal.kind != Principal::Kind::kAnonymous) {
+        set.resource_account = ArnAccount(action.resource);
+      }
     }
     ev = Evaluate(set, facts);
     // AWS: handing a role to a service (a function's execution role) also needs iam:PassRole

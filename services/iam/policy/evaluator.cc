@@ -68,8 +68,11 @@ PrincipalMatch MatchPrincipalSet(const PrincipalSet& set, const RequestFacts& fa
           return PrincipalMatch::kDirect;
         }
       } else if (type == "Federated") {
+        // Web identity callers: the provider by name ("accounts.google.com") or by its IAM
+        // OIDC provider ARN (arn:aws:iam::<a>:oidc-provider/<host/path>).
         const auto* provider = facts.Find("nimbus:FederatedProvider");
-        if (provider != nullptr && !provider->empty() && provider->front() == id) {
+        if (provider != nullptr && !provider->empty() &&
+            (provider->front() == id || id.ends_with(":oidc-provider/" + provider->front()))) {
           return PrincipalMatch::kDirect;
         }
       }

@@ -275,3 +275,31 @@ def test_creating_a_function_needs_pass_role(server):
         Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}))
     lam.create_function(FunctionName=h.name("f"), Runtime="python3.12", Role=role["Arn"],
                         Handler="app.handler", Code=code)
+
+
+def test_web_identity_trust_policy(server):
+    import base64
+
+    def b64(d):
+        return base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+
+    def token(sub):
+        return ".".join([b64({"alg": "RS256"}), b64({
+            "iss": "https://token.actions.githubusercontent.com", "sub": sub,
+            "aud": "sts.amazonaws.com"}), "sig"])
+    iam = h.client(server, "iam")
+    provider = "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com"
+    role = iam.create_role(RoleName=h.name("gha"), AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Federated": provider},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {
+                "token.actions.githubusercontent.com:sub": "repo:acme/app:*"}}}]}))["Role"]
+    sts = h.client(server, "sts")
+    ok = sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="ci",
+                                           WebIdentityToken=token("repo:acme/app:ref:main"))
+    assert ok["Credentials"]["AccessKeyId"].startswith("ASIA")
+    with pytest.raises(ClientError) as e:
+        sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="ci",
+                                          WebIdentityToken=token("repo:evil/app:ref:main"))
+    assert "sts:AssumeRoleWithWebIdentity" in denied(e)
