@@ -179,8 +179,20 @@ class Applier {
   ServiceClient& client_;
   Scope scope_;
   std::string base_dir_;
+  // Whether the last call failed only because its resource exists (a restart with
+  // PERSISTENCE=1 applies the same file again): the resource is kept as it is.
+  bool Exists() {
+    if (last_code_ != "ResourceConflictException") {
+      return false;
+    }
+    error_.clear();
+    return true;
+  }
+  boost::asio::awaitable<bool> ApiExists(const std::string& name, bool rest);
+
   std::map<std::string, std::string> queue_urls_;
   std::string error_;
+  std::string last_code_;
 };
 
 boost::asio::awaitable<std::optional<Document>> Applier::Call(const std::string& what,
@@ -188,7 +200,9 @@ boost::asio::awaitable<std::optional<Document>> Applier::Call(const std::string&
                                                               std::string_view operation,
                                                               Params params) {
   auto result = co_await client_.Call(service, operation, scope_, params.Take());
+  last_code_.clear();
   if (!result) {
+    last_code_ = result.error().code;
     error_ = what + ": " + std::string(operation) + ": " + result.error().code + ": " +
              result.error().message;
     co_return std::nullopt;
@@ -329,11 +343,14 @@ boost::asio::awaitable<bool> Applier::Function(const Value& f, const std::string
     env.AddMember("Variables", p.MapValue(folder.variables), p.a());
     p.SetValue("Environment", std::move(env));
   }
-  if (!co_await Call(where + " " + folder.name, "lambda", "CreateFunction", std::move(p))) {
+  if (co_await Call(where + " " + folder.name, "lambda", "CreateFunction", std::move(p))) {
+    std::printf("Created function %s (%s, %s) from %s\n", folder.name.c_str(),
+                folder.runtime.c_str(), folder.handler.c_str(), folder.dir.c_str());
+  } else if (Exists()) {
+    std::printf("Function %s exists; kept\n", folder.name.c_str());
+  } else {
     co_return false;
   }
-  std::printf("Created function %s (%s, %s) from %s\n", folder.name.c_str(),
-              folder.runtime.c_str(), folder.handler.c_str(), folder.dir.c_str());
   if (const Value* events = Member(f, "events")) {
     for (rapidjson::SizeType i = 0; i < events->Size(); ++i) {
       const Value& e = (*events)[i];
@@ -356,11 +373,12 @@ boost::asio::awaitable<bool> Applier::Function(const Value& f, const std::string
         types.PushBack(ep.Text("ReportBatchItemFailures"), ep.a());
         ep.SetValue("FunctionResponseTypes", std::move(types));
       }
-      if (!co_await Call(ew, "lambda", "CreateEventSourceMapping", std::move(ep))) {
+      if (co_await Call(ew, "lambda", "CreateEventSourceMapping", std::move(ep))) {
+        std::printf("Mapped queue %s to function %s\n", Str(e, "queue").c_str(),
+                    folder.name.c_str());
+      } else if (!Exists()) {
         co_return false;
       }
-      std::printf("Mapped queue %s to function %s\n", Str(e, "queue").c_str(),
-                  folder.name.c_str());
     }
   }
   co_return true;
@@ -375,8 +393,34 @@ std::pair<std::string, std::string> SplitRoute(const std::string& route) {
   return {route.substr(0, space), route.substr(space + 1)};
 }
 
+boost::asio::awaitable<bool> Applier::ApiExists(const std::string& name, bool rest) {
+  Params p;
+  if (rest) {
+    p.Set("limit", int64_t{500});
+  } else {
+    p.Set("MaxResults", std::string("500"));  // a string in the v2 model
+  }
+  auto out = co_await client_.Call(rest ? "apigateway" : "apigatewayv2",
+                                   rest ? "GetRestApis" : "GetApis", scope_, p.Take());
+  const char* list = rest ? "items" : "Items";
+  const char* key = rest ? "name" : "Name";
+  if (out && out->HasMember(list) && (*out)[list].IsArray()) {
+    for (const auto& item : (*out)[list].GetArray()) {
+      if (item.HasMember(key) && item[key].IsString() && name == item[key].GetString()) {
+        co_return true;
+      }
+    }
+  }
+  co_return false;
+}
+
 boost::asio::awaitable<bool> Applier::HttpApi(const Value& api, const std::string& where) {
   std::string name = Str(api, "name");
+  // APIs have no natural key: one of the same name (a restart with PERSISTENCE=1) is kept.
+  if (co_await ApiExists(name, false)) {
+    std::printf("HTTP API %s exists; kept\n", name.c_str());
+    co_return true;
+  }
   Params p;
   p.Set("Name", name).Set("ProtocolType", "HTTP");
   auto out = co_await Call(where + " " + name, "apigatewayv2", "CreateApi", std::move(p));
@@ -427,6 +471,10 @@ boost::asio::awaitable<bool> Applier::HttpApi(const Value& api, const std::strin
 
 boost::asio::awaitable<bool> Applier::RestApi(const Value& api, const std::string& where) {
   std::string name = Str(api, "name");
+  if (co_await ApiExists(name, true)) {
+    std::printf("REST API %s exists; kept\n", name.c_str());
+    co_return true;
+  }
   Params p;
   p.Set("name", name);
   auto out = co_await Call(where + " " + name, "apigateway", "CreateRestApi", std::move(p));

@@ -292,3 +292,36 @@ def test_topics_and_subscriptions(start_nimbus, tmp_path):
     while not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/on-event")["logGroups"]:
         assert time.monotonic() < deadline, "on-event never ran"
         time.sleep(0.1)
+
+
+def test_restart_with_persistence_keeps_what_exists(start_nimbus, tmp_path):
+    """PERSISTENCE=1 + the same NIMBUS_CONFIG on every start: the second start finds everything
+    there and creates nothing twice."""
+    config = _stack(tmp_path, YAML_CONFIG + """
+  - path: ./echo
+    handler: app.handler
+apis:
+  - name: http-api
+    type: http
+    routes:
+      - {route: "POST /echo", function: echo}
+  - name: rest-api
+    type: rest
+    routes:
+      - {route: "POST /v1/enqueue", queue: inbox}
+""")
+    (tmp_path / "echo").mkdir()
+    (tmp_path / "echo" / "app.py").write_text("def handler(e, c):\n    return {}\n")
+    data = tmp_path / "state"
+    env = dict(NIMBUS_CONFIG=str(config), PERSISTENCE="1", DATA_DIR=str(data))
+    first = start_nimbus(**env)
+    assert "Created REST API rest-api" in first.stdout()
+    first.stop()
+    second = start_nimbus(**env)
+    out = second.stdout()
+    assert "Function worker exists; kept" in out and "REST API rest-api exists; kept" in out
+    assert "HTTP API http-api exists; kept" in out
+    v1 = boto3.client("apigateway", endpoint_url=second.url)
+    assert [a["name"] for a in v1.get_rest_apis()["items"]] == ["rest-api"]
+    lam = boto3.client("lambda", endpoint_url=second.url)
+    assert len(lam.list_event_source_mappings(FunctionName="worker")["EventSourceMappings"]) == 1
