@@ -13,6 +13,7 @@ namespace {
 // AWS Lambda keeps role sessions for hours; refresh well before the end.
 constexpr int64_t kSessionSeconds = 43200;
 constexpr double kRefreshMargin = 900;
+constexpr double kRetryUnknownRole = 5;
 
 std::string Text(const rapidjson::Value& v, const char* outer, const char* inner) {
   if (!v.IsObject() || !v.HasMember(outer) || !v[outer].IsObject()) {
@@ -54,7 +55,10 @@ asio::awaitable<void> LambdaService::AddRoleCredentials(runtime::FunctionConfig&
     auto result = co_await client_->Call("sts", "AssumeRole", scope, std::move(params));
     if (!result) {
       // A role Nimbus doesn't know (functions may name any ARN): the function keeps the
-      // account's root credentials, as before IAM existed.
+      // account's root credentials, as before IAM existed. Asked again after a few seconds,
+      // not on every invocation.
+      role_credentials_.insert_or_assign(
+          config.role, RoleCredentials{"", "", "", now + kRefreshMargin + kRetryUnknownRole});
       co_return;
     }
     RoleCredentials creds;
@@ -65,6 +69,9 @@ asio::awaitable<void> LambdaService::AddRoleCredentials(runtime::FunctionConfig&
     it = role_credentials_.insert_or_assign(config.role, std::move(creds)).first;
   }
   const RoleCredentials& c = it->second;
+  if (c.access_key_id.empty()) {
+    co_return;
+  }
   config.environment.emplace("AWS_ACCESS_KEY_ID", c.access_key_id);
   config.environment.emplace("AWS_SECRET_ACCESS_KEY", c.secret_access_key);
   config.environment.emplace("AWS_SESSION_TOKEN", c.session_token);
