@@ -249,6 +249,10 @@ asio::awaitable<void> InitHooks::RunStage(Stage stage,
       SetState(i, "ERROR");
       continue;
     }
+    {
+      std::lock_guard lock(mu_);
+      running_ = pid;
+    }
     // Polled rather than waited on a SIGCHLD: the Lambda engine owns that signal's handler.
     int status = 0;
     bool killed = false;
@@ -264,10 +268,21 @@ asio::awaitable<void> InitHooks::RunStage(Stage stage,
       asio::steady_timer pause(ex, kPollInterval);
       co_await pause.async_wait(asio::use_awaitable);
     }
+    {
+      std::lock_guard lock(mu_);
+      running_ = -1;
+    }
     Finish(i, status);
   }
   std::lock_guard lock(mu_);
   completed_[static_cast<size_t>(stage)] = true;
+}
+
+void InitHooks::KillRunning() {
+  std::lock_guard lock(mu_);
+  if (running_ > 0) {
+    ::kill(-running_, SIGTERM);
+  }
 }
 
 std::string InitHooks::StatusJson() const {

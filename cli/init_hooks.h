@@ -43,6 +43,9 @@ class InitHooks {
   boost::asio::awaitable<void> RunStage(Stage stage,
                                         std::optional<std::chrono::milliseconds> limit = {});
 
+  // Ends a START/READY script still running when the server stops (SIGTERM to its group).
+  void KillRunning();
+
   // LocalStack's /_localstack/init document: {"completed": {"BOOT": true, ...},
   // "scripts": [{"stage", "name", "state"}]}; for one stage {"completed": b, "scripts": [...]}.
   std::string StatusJson() const;
@@ -65,6 +68,7 @@ class InitHooks {
   mutable std::mutex mu_;
   std::vector<Script> scripts_;
   std::array<bool, 4> completed_{};
+  pid_t running_ = -1;  // the script RunStage waits for
 };
 
 }  // namespace nimbus::cli

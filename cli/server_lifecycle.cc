@@ -47,12 +47,17 @@ boost::asio::awaitable<void> ServerLifecycle::Run(edge::Dispatcher& dispatcher,
       co_return;
     }
   }
+  if (stopping_) {
+    co_return;
+  }
   std::printf("Ready.\n");
   std::fflush(stdout);
   co_await hooks_.RunStage(InitHooks::Stage::kReady);
 }
 
 boost::asio::awaitable<void> ServerLifecycle::Shutdown() {
+  stopping_ = true;
+  hooks_.KillRunning();
   co_await hooks_.RunStage(InitHooks::Stage::kShutdown, kShutdownHooksLimit);
 }
 

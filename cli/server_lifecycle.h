@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,6 +44,7 @@ class ServerLifecycle {
   ServicesFilter services_filter_;
   std::unique_ptr<DeclarativeConfig> declarative_;
   std::string endpoint_url_;
+  std::atomic<bool> stopping_{false};  // a stop began: no "Ready.", no READY hooks
 };
 
 }  // namespace nimbus::cli

@@ -147,3 +147,28 @@ def test_no_hooks_and_non_executable_shell_script(start_nimbus, tmp_path):
     server = start_nimbus(NIMBUS_INIT_DIR=str(root))
     doc = _wait_completed(server, "ready")
     assert doc["scripts"] == [{"stage": "READY", "name": "plain.sh", "state": "ERROR"}]
+
+
+def test_stop_during_start_hooks(tmp_path):
+    """SIGTERM while START hooks run: no "Ready.", no READY hooks, SHUTDOWN hooks run, exit 0."""
+    import subprocess
+    root = tmp_path / "init"
+    ready_marker = tmp_path / "ready-ran"
+    bye = tmp_path / "bye"
+    slow_done = tmp_path / "slow-finished"
+    _script(root / "start.d" / "slow.sh", f"#!/bin/sh\nsleep 2\ntouch {slow_done}\n")
+    _script(root / "ready.d" / "r.sh", f"#!/bin/sh\ntouch {ready_marker}\n")
+    _script(root / "shutdown.d" / "s.sh", f"#!/bin/sh\ntouch {bye}\n")
+    env = {**os.environ, "GATEWAY_LISTEN": "127.0.0.1:0", "DATA_DIR": str(tmp_path / "d"),
+           "NIMBUS_INIT_DIR": str(root)}
+    proc = subprocess.Popen([str(ns.nimbus_bin()), "start"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "Ready." not in out
+    assert bye.exists() and not ready_marker.exists()
+    # The START script still running was ended with the server.
+    time.sleep(2.5)
+    assert not slow_done.exists()
