@@ -151,8 +151,10 @@ asio::awaitable<std::optional<AwsError>> EdgeAuth::Enforce(const protocol::HttpR
   access.scope = ctx.scope;
   access.http_method = request.method;
   access.path = request.path;
+  // Behind a proxy (a compose stack's), the first X-Forwarded-For hop is the client.
   std::string_view forwarded = request.Header("x-forwarded-for");
-  access.source_ip = std::string(forwarded.substr(0, forwarded.find(',')));
+  access.source_ip = forwarded.empty() ? request.peer_address
+                                       : std::string(forwarded.substr(0, forwarded.find(',')));
   AccessDecision decision = co_await access_->Authorize(principal, access);
   if (decision.allowed) {
     if (config_.debug) {

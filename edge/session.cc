@@ -78,7 +78,18 @@ http::response<http::string_body> ErrorResponse(unsigned status, const char* cod
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, Server& server)
-    : stream_(std::move(socket)), server_(server) {}
+    : stream_(std::move(socket)), server_(server) {
+  boost::system::error_code ec;
+  auto peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    auto address = peer.address();
+    // An IPv4 client on a dual-stack listener shows up as ::ffff:a.b.c.d; AWS reports a.b.c.d.
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    peer_address_ = address.to_string();
+  }
+}
 
 void Session::CancelIfIdle() {
   if (idle_) {
@@ -152,6 +163,7 @@ asio::awaitable<void> Session::Loop() {
     bool keep_alive = req.keep_alive();
     bool head = req.method() == http::verb::head;
     auto request = ToProtocol(std::move(req));
+    request.peer_address = peer_address_;
     auto response = co_await server_.gateway().Handle(request);
     keep_alive = keep_alive && !server_.stopping();
     auto res = ToBeast(std::move(response), version, keep_alive, head);

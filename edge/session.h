@@ -29,6 +29,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   boost::beast::tcp_stream stream_;
   Server& server_;
+  std::string peer_address_;  // read once per connection
   bool idle_ = true;
 };
 

@@ -21,6 +21,7 @@ struct HttpRequest {
   std::string query;  // raw, after '?'
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string peer_address;  // the TCP peer's IP (aws:SourceIp, API Gateway's sourceIp)
 
   // First value of a header (name lowercase), or empty.
   std::string_view Header(std::string_view name) const;

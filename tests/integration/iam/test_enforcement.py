@@ -303,3 +303,25 @@ def test_web_identity_trust_policy(server):
         sts.assume_role_with_web_identity(RoleArn=role["Arn"], RoleSessionName="ci",
                                           WebIdentityToken=token("repo:evil/app:ref:main"))
     assert "sts:AssumeRoleWithWebIdentity" in denied(e)
+
+
+def test_source_ip_is_the_peer_address_or_the_first_forwarded_hop(server):
+    """aws:SourceIp: the TCP peer (the test connects over 127.0.0.1), or the first
+    X-Forwarded-For hop when a proxy in front of Nimbus adds one."""
+    iam = h.client(server, "iam")
+    user, key = h.user_with_key(iam)
+    iam.put_user_policy(UserName=user, PolicyName="loopback", PolicyDocument=h.allow(
+        "sqs:ListQueues", "*", Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}))
+    sqs = h.creds_client(server, "sqs", key)
+    sqs.list_queues()
+
+    def forwarded_for(value):
+        def add_header(request, **_):
+            request.headers["X-Forwarded-For"] = value
+        return add_header
+
+    proxied = h.creds_client(server, "sqs", key)
+    proxied.meta.events.register("before-sign.sqs.ListQueues", forwarded_for("10.1.2.3, 127.0.0.1"))
+    with pytest.raises(ClientError) as e:
+        proxied.list_queues()
+    denied(e)
