@@ -26,6 +26,10 @@ const std::set<std::string, std::less<>> kIntKeys = {
     "limit", "offset", "throttlingBurstLimit", "cacheTtlInSeconds"};
 const std::set<std::string, std::less<>> kDoubleKeys = {"rateLimit", "throttlingRateLimit",
                                                         "percentTraffic"};
+// Members that are lists: "/binaryMediaTypes/image~1png" adds an element even when absent.
+const std::set<std::string, std::less<>> kListKeys = {
+    "binaryMediaTypes", "cacheKeyParameters", "authorizationScopes", "providerARNs", "types",
+    "vpcEndpointIds", "stageKeys", "warnings"};
 // Maps of string → boolean (method request parameters, method response parameters).
 const std::set<std::string, std::less<>> kBoolMaps = {"requestParameters", "responseParameters"};
 
@@ -242,6 +246,9 @@ std::optional<AwsError> ApplyPatch(Value& target, const Value* operations, Alloc
         if (op == "remove") {
           node = nullptr;
           break;
+        }
+        if (kListKeys.count(segs[i]) > 0 && i + 2 == segs.size()) {
+          Set(*node, segs[i], Value(rapidjson::kArrayType), a);
         }
       }
       const Value* current = Get(*node, segs[i]);

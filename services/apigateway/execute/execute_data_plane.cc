@@ -378,7 +378,25 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::LambdaProxy(Invocation& inv,
   if (payload_v2) {
     co_return MapResponseV2(result.payload);
   }
-  HttpResponse res = MapResponseV1(result.payload, false);
+  bool decode = http_api;
+  if (!http_api) {
+    // AWS: a REST API decodes a base64 answer only for an Accept among its binaryMediaTypes.
+    const Value* types = json::Get(inv.api->snapshot["restApi"], "binaryMediaTypes");
+    std::string_view accept = inv.request->Header("accept");
+    size_t start = 0;
+    while (!decode && start < accept.size()) {
+      size_t comma = accept.find(',', start);
+      std::string_view item = accept.substr(start, comma == std::string_view::npos
+                                                       ? std::string_view::npos
+                                                       : comma - start);
+      while (!item.empty() && item.front() == ' ') {
+        item.remove_prefix(1);
+      }
+      decode = IsBinaryType(types, item);
+      start = comma == std::string_view::npos ? accept.size() : comma + 1;
+    }
+  }
+  HttpResponse res = MapResponseV1(result.payload, false, decode);
   if (http_api && res.status == 502) {
     co_return GatewayError(500, "Internal Server Error");
   }

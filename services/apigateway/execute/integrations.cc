@@ -58,10 +58,14 @@ Scope ScopeOfArn(const std::string& arn, const Scope& fallback) {
 }
 
 asio::awaitable<LambdaResult> InvokeLambda(ServiceClient& client, Scope scope,
-                                           std::string function, std::string payload) {
+                                           std::string function, std::string payload,
+                                           std::string invocation_type) {
   rapidjson::Document params(rapidjson::kObjectType);
   auto& a = params.GetAllocator();
   params.AddMember("FunctionName", Str(function, a), a);
+  if (!invocation_type.empty()) {
+    params.AddMember("InvocationType", Str(invocation_type, a), a);
+  }
   params.AddMember("Payload", Str(payload, a), a);
   auto out = co_await client.Call("lambda", "Invoke", ScopeOfArn(function, scope),
                                   std::move(params));

@@ -34,8 +34,11 @@ std::string SubstituteStageVariables(std::string text, const Invocation& inv);
 // The scope a function ARN lives in (its account and region), else `fallback`.
 Scope ScopeOfArn(const std::string& arn, const Scope& fallback);
 
+// `invocation_type`: RequestResponse, or Event (the X-Amz-Invocation-Type header a non-proxy
+// integration maps) for an asynchronous invoke.
 boost::asio::awaitable<LambdaResult> InvokeLambda(ServiceClient& client, Scope scope,
-                                                  std::string function, std::string payload);
+                                                  std::string function, std::string payload,
+                                                  std::string invocation_type = {});
 
 struct HttpCall {
   std::string method;

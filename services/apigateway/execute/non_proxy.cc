@@ -273,8 +273,18 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::NonProxy(Invocation& inv,
     backend.selector = std::to_string(backend.status);
     backend.body.clear();
   } else if (type == "AWS" && uri.find(":lambda:") != std::string::npos) {
-    auto result = co_await InvokeLambda(client_, inv.api->scope, LambdaFunctionFromUri(uri),
-                                        body);
+    std::string invocation_type;
+    for (const auto& [k, v] : headers) {
+      if (Lower(k) == "x-amz-invocation-type") {
+        invocation_type = v;
+      }
+    }
+    // Locals, not temporaries: GCC 12 destroys a conditional's temporary twice inside a
+    // co_await full-expression.
+    std::string payload = body.empty() ? std::string("{}") : body;
+    std::string function = LambdaFunctionFromUri(uri);
+    auto result = co_await InvokeLambda(client_, inv.api->scope, std::move(function),
+                                        std::move(payload), std::move(invocation_type));
     if (!result.invoked) {
       co_return GatewayError(500, "Internal server error");
     }

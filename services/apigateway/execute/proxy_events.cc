@@ -260,7 +260,7 @@ HttpResponse GatewayError(unsigned status, std::string_view message,
   return res;
 }
 
-HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies) {
+HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies, bool decode_base64) {
   auto bad = [] { return GatewayError(502, "Internal server error"); };
   auto d = json::Parse(payload);
   if (!d || !d->IsObject()) {
@@ -374,7 +374,7 @@ HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies) {
       body.assign(b->GetString(), b->GetStringLength());
     }
   }
-  if (json::GetBool(*d, "isBase64Encoded")) {
+  if (decode_base64 && json::GetBool(*d, "isBase64Encoded")) {
     auto decoded = Base64Decode(body);
     if (!decoded) {
       return bad();

@@ -16,7 +16,10 @@ std::string BuildEventV2(const Invocation& inv);
 
 // AWS: a 1.0 answer must be a JSON object of statusCode, headers, multiValueHeaders, body and
 // isBase64Encoded only; anything else is a 502 "Internal server error".
-protocol::HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies = false);
+// `decode_base64`: whether isBase64Encoded bodies are decoded (AWS: for REST APIs only when the
+// request's Accept matches binaryMediaTypes; else the base64 text is the body).
+protocol::HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies = false,
+                                     bool decode_base64 = true);
 // AWS: a 2.0 answer with statusCode is read like 1.0 (plus cookies); any other valid JSON is a
 // 200 application/json whose body is the answer.
 protocol::HttpResponse MapResponseV2(const std::string& payload);

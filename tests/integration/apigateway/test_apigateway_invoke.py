@@ -546,3 +546,23 @@ def test_gateway_responses_shape_api_gateway_errors(nimbus, apigw, echo_arn):
     apigw.create_deployment(restApiId=api_id, stageName="g")
     status, headers, _ = call(nimbus, f"/_aws/execute-api/{api_id}/g/open")
     assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
+BINARY = """
+def handler(event, context):
+    return {'statusCode': 200, 'headers': {'Content-Type': 'image/png'},
+            'body': 'iVBORw0KGgo=', 'isBase64Encoded': True}
+"""
+
+
+def test_binary_responses_follow_binary_media_types(nimbus, apigw):
+    arn = python_function(nimbus, BINARY)
+    api_id, _ = rest_api_with_proxy(apigw, arn, stage="b")
+    url = f"/_aws/execute-api/{api_id}/b/img"
+    status, _, body = call(nimbus, url, headers={"Accept": "image/png"})
+    assert status == 200 and body == b"iVBORw0KGgo="  # no binary media types: text
+    apigw.update_rest_api(restApiId=api_id, patchOperations=[
+        {"op": "add", "path": "/binaryMediaTypes/image~1png"}])
+    apigw.create_deployment(restApiId=api_id, stageName="b")
+    status, _, body = call(nimbus, url, headers={"Accept": "text/html, image/png"})
+    assert status == 200 and body == b"\x89PNG\r\n\x1a\n"

@@ -132,3 +132,42 @@ def test_http_integration_with_mapping(nimbus, apigw, backend):
                              "ns": [1, 2]}
     status, _, body = call(nimbus, f"/_aws/execute-api/{api_id}/h/missing")
     assert status == 404 and as_json(body) == {"found": False}
+
+
+RECORDER = """
+import json
+def handler(event, context):
+    with open('/tmp/apigw-async-' + event['tag'], 'w') as f:
+        json.dump(event, f)
+    return {'done': True}
+"""
+
+
+def test_asynchronous_lambda_invocation_through_x_amz_invocation_type(nimbus, apigw):
+    import os
+    import uuid
+    from apigw_helpers import wait_for
+    fn = python_function(nimbus, RECORDER)
+    api = apigw.create_rest_api(name="async")
+    api_id, root = api["id"], api["rootResourceId"]
+    apigw.put_method(restApiId=api_id, resourceId=root, httpMethod="POST",
+                     authorizationType="NONE")
+    apigw.put_integration(restApiId=api_id, resourceId=root, httpMethod="POST", type="AWS",
+                          integrationHttpMethod="POST", uri=lambda_uri(fn),
+                          requestParameters={"integration.request.header.X-Amz-Invocation-Type":
+                                             "'Event'"})
+    apigw.put_method_response(restApiId=api_id, resourceId=root, httpMethod="POST",
+                              statusCode="202")
+    apigw.put_integration_response(restApiId=api_id, resourceId=root, httpMethod="POST",
+                                   statusCode="202",
+                                   responseTemplates={"application/json": '{"queued": true}'})
+    apigw.create_deployment(restApiId=api_id, stageName="a")
+    tag = uuid.uuid4().hex
+    status, _, body = call(nimbus, f"/_aws/execute-api/{api_id}/a/", "POST",
+                           json.dumps({"tag": tag}), {"Content-Type": "application/json"})
+    assert status == 202 and as_json(body) == {"queued": True}
+    path = "/tmp/apigw-async-" + tag
+    wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 0)
+    with open(path) as f:
+        assert json.load(f) == {"tag": tag}
+    os.remove(path)
