@@ -58,8 +58,22 @@ std::string QueryErrorCode(const ServiceSpec& spec, const AwsError& error) {
       return shape->error->code;
     }
   }
-  if (spec.query_compatible && error.code == "UnknownOperationException") {
-    return "InvalidAction";  // what the same request gets over the query protocol
+  if (spec.query_compatible) {
+    // Errors common to every service, outside the model: the query protocol names them
+    // differently from JSON (AWS's SQS answers a JSON AccessDeniedException with
+    // x-amzn-query-error: AccessDenied;Sender).
+    static constexpr std::pair<std::string_view, std::string_view> kCommonQueryCodes[] = {
+        {"UnknownOperationException", "InvalidAction"},
+        {"AccessDeniedException", "AccessDenied"},
+        {"UnrecognizedClientException", "InvalidClientTokenId"},
+        {"InvalidSignatureException", "SignatureDoesNotMatch"},
+        {"ExpiredTokenException", "ExpiredToken"},
+    };
+    for (const auto& [json_code, query_code] : kCommonQueryCodes) {
+      if (error.code == json_code) {
+        return std::string(query_code);
+      }
+    }
   }
   return error.code;
 }
