@@ -17,8 +17,9 @@ inline AwsError Conflict(std::string message) {
 inline AwsError BadRequest(std::string message) {
   return AwsError::Sender("BadRequestException", std::move(message), 400);
 }
-inline AwsError InvalidRestApiId(const std::string& id) {
-  return NotFound("Invalid API identifier specified " + id);
+// AWS names the API as <account>:<id>.
+inline AwsError InvalidRestApiId(const std::string& account, const std::string& id) {
+  return NotFound("Invalid API identifier specified " + account + ":" + id);
 }
 inline AwsError InvalidResourceId(const std::string& /*id*/) {
   return NotFound("Invalid Resource identifier specified");

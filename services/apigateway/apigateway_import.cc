@@ -19,7 +19,7 @@ std::optional<AwsError> ApiGatewayService::LoadDefinition(const RequestContext& 
   }
   rapidjson::Document* api = store_->Find(ctx.scope, kRestApi, id);
   if (api == nullptr) {
-    return errors::InvalidRestApiId(id);
+    return errors::InvalidRestApiId(ctx.scope.account_id, id);
   }
   // Work on a copy so a failed import leaves the API as it was.
   rapidjson::Document copy = json::Clone(*api);
@@ -78,7 +78,7 @@ Result<Output> ApiGatewayService::ImportRestApi(RequestContext& ctx, ParamReader
 Result<Output> ApiGatewayService::PutRestApi(RequestContext& ctx, ParamReader& in) {
   std::string id = in.String("restApiId");
   if (store_->Find(ctx.scope, kRestApi, id) == nullptr) {
-    return errors::InvalidRestApiId(id);
+    return errors::InvalidRestApiId(ctx.scope.account_id, id);
   }
   std::string mode = in.String("mode", "merge");
   if (mode != "merge" && mode != "overwrite") {

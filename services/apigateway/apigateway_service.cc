@@ -147,7 +147,7 @@ Result<rapidjson::Document*> ApiGatewayService::Api(const RequestContext& ctx,
                                                     const std::string& id) {
   rapidjson::Document* doc = store_->Find(ctx.scope, kRestApi, id);
   if (doc == nullptr) {
-    return errors::InvalidRestApiId(id);
+    return errors::InvalidRestApiId(ctx.scope.account_id, id);
   }
   return doc;
 }
@@ -291,7 +291,7 @@ Result<Output> ApiGatewayService::UpdateRestApi(RequestContext& ctx, ParamReader
 Result<Output> ApiGatewayService::DeleteRestApi(RequestContext& ctx, ParamReader& in) {
   std::string id = in.String("restApiId");
   if (!store_->Erase(ctx.scope, kRestApi, id)) {
-    return errors::InvalidRestApiId(id);
+    return errors::InvalidRestApiId(ctx.scope.account_id, id);
   }
   return Empty();
 }

@@ -269,6 +269,8 @@ bool BodyMatchesModel(const std::string& body, const Value& model) {
 asio::awaitable<HttpResponse> ExecuteApiDataPlane::InvokeRest(Invocation& inv) {
   HttpResponse res = co_await RunRest(inv);
   ApplyGatewayResponse(inv, res);
+  // AWS: every REST API answer carries API Gateway's own request id beside x-amzn-RequestId.
+  res.SetHeader("x-amz-apigw-id", inv.request_id.substr(0, 8) + "=");
   co_return res;
 }
 

@@ -47,6 +47,8 @@ def test_rest_api_lifecycle(apigw):
     with pytest.raises(ClientError) as e:
         apigw.get_rest_api(restApiId=api["id"])
     assert error_of(e) == ("NotFoundException", 404)
+    assert e.value.response["Error"]["Message"] == \
+        f"Invalid API identifier specified 000000000000:{api['id']}"
 
 
 def test_custom_id_tag_gives_a_stable_id(apigw):

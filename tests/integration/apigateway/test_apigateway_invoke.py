@@ -94,6 +94,7 @@ def test_echo_story_through_all_three_url_forms(nimbus, echo_api):
         assert ctx["identity"]["user"] is None
         assert isinstance(ctx["requestTimeEpoch"], int)
         assert headers["x-amzn-RequestId"] == ctx["requestId"]
+        assert headers["x-amz-apigw-id"]
 
 
 def test_get_without_body_has_null_collections(nimbus, echo_api):
