@@ -48,11 +48,11 @@ lambda::LambdaService* RegisterServices(edge::Dispatcher& dispatcher,
                                         lambda::runtime::CodeStore& code_store,
                                         std::unique_ptr<logs::LogsService> logs_service,
                                         const std::shared_ptr<iam::IamState>& iam_state,
-                                        std::shared_ptr<sns::SigningKeys> sns_keys) {
+                                        std::shared_ptr<sns::SnsShared> sns_shared) {
   dispatcher.Add(std::make_unique<sqs::SqsService>(sqs::QueueUrlConfig::FromEnvironment()));
   dispatcher.Add(std::make_unique<sts::StsService>(iam_state));
   dispatcher.Add(std::make_unique<iam::IamService>(iam_state));
-  dispatcher.Add(std::make_unique<sns::SnsService>(std::move(sns_keys)));
+  dispatcher.Add(std::make_unique<sns::SnsService>(std::move(sns_shared)));
   auto lambda_service = std::make_unique<lambda::LambdaService>(executor, code_store);
   lambda::LambdaService* lambda = lambda_service.get();
   dispatcher.Add(std::move(lambda_service));
@@ -146,10 +146,10 @@ int RunServer() {
   gateway.SetAccessControl(&access_control);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;
   std::optional<lambda::CodeDownloadDataPlane> code_downloads;
-  // SNS signs with this key pair and the edge serves its certificate at SigningCertURL.
-  auto sns_keys = std::make_shared<sns::SigningKeys>();
-  std::optional<sns::SigningCertDataPlane> sns_certs;
   std::optional<apigateway::ExecuteApiDataPlane> execute_api;
+  // SNS state the edge serves too: the signing certificate, captured SMS/email/push messages.
+  auto sns_shared = std::make_shared<sns::SnsShared>();
+  std::optional<sns::SigningCertDataPlane> sns_certs;
   edge::Server server(ioc, config, gateway);
   try {
     // Listen first: the executor hands functions the bound port (GATEWAY_LISTEN may ask for 0).
@@ -168,18 +168,19 @@ int RunServer() {
     dispatcher.Add(std::move(api_gateway));
     dispatcher.Add(std::move(api_gateway_v2));
     lambda::LambdaService* lambda =
-        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state, sns_keys);
+        RegisterServices(dispatcher, *executor, *code_store, std::move(logs_service), iam_state,
+                         sns_shared);
     dispatcher.StartAll(MakeEnv(config));
     // Data planes on the edge port, consulted before the AWS APIs.
     function_urls.emplace(*lambda, dispatcher.StrandOf("lambda"), dispatcher);
     code_downloads.emplace(*code_store);
     gateway.AddDataPlane(&*function_urls);
     gateway.AddDataPlane(&*code_downloads);
-    sns_certs.emplace(sns_keys);
-    gateway.AddDataPlane(&*sns_certs);
     execute_api.emplace(apigw_v1, dispatcher.StrandOf("apigateway"), apigw_v2,
                         dispatcher.StrandOf("apigatewayv2"), dispatcher);
     gateway.AddDataPlane(&*execute_api);
+    sns_certs.emplace(sns_shared);
+    gateway.AddDataPlane(&*sns_certs);
     lifecycle->AddDataPlanes(gateway, dispatcher);
     for (const auto& endpoint : endpoints) {
       std::printf("Listening on %s:%u\n", endpoint.address().to_string().c_str(),

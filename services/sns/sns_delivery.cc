@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <rapidjson/document.h>
 
+#include "services/common/base64.h"
 #include "services/common/ids.h"
 #include "services/sns/sns_service.h"
 #include "services/sns/sns_util.h"
@@ -78,7 +79,7 @@ const std::string& SnsService::SignatureFor(Notification& n, const std::string& 
   if (it != n.signatures.end()) {
     return it->second;
   }
-  std::string sig = keys_->Sign(StringToSign(n, n.MessageFor(protocol)), n.signature_version);
+  std::string sig = shared_->keys.Sign(StringToSign(n, n.MessageFor(protocol)), n.signature_version);
   return n.signatures.emplace(key, std::move(sig)).first->second;
 }
 
@@ -261,6 +262,44 @@ void SnsService::DeliverHttp(Notification& n, const std::shared_ptr<const Target
   Attempt(std::move(a));
 }
 
+void SnsService::Capture(Notification& n, const std::string& kind,
+                         const std::string& target, const Target* subscription,
+                         const std::string& account, const std::string& region) {
+  CapturedMessage m;
+  m.kind = kind;
+  m.target = target;
+  m.account = account;
+  m.region = region;
+  m.message_id = n.message_id;
+  m.topic_arn = n.topic_arn;
+  m.subject = n.subject;
+  m.timestamp = n.timestamp;
+  std::string key = kind;
+  if (kind == "application") {
+    // AWS: a mobile endpoint gets its platform's key of a MessageStructure=json message
+    // (".../endpoint/GCM/app/id" → "GCM").
+    auto at = target.find(":endpoint/");
+    if (at != std::string::npos) {
+      auto start = at + 10;
+      key = target.substr(start, target.find('/', start) - start);
+    }
+  }
+  if (subscription != nullptr) {
+    m.subscription_arn = subscription->arn;
+  }
+  if (kind == "email-json" && subscription != nullptr) {
+    // AWS: email-json endpoints receive the JSON notification document.
+    m.message = EnvelopeFor(n, *subscription);
+  } else {
+    m.message = n.MessageFor(key);
+  }
+  for (const auto& [name, attr] : n.attributes) {
+    m.attributes[name] = attr.IsBinary() ? Base64Encode(attr.value) : attr.value;
+  }
+  shared_->captured.Add(std::move(m));
+  ++stats_.delivered;
+}
+
 void SnsService::SendConfirmation(const Subscription& s, const std::string& type) {
   auto topic = St().topics.find(s.topic_arn);
   if (topic == St().topics.end() || stopped_) {
@@ -284,7 +323,24 @@ void SnsService::SendConfirmation(const Subscription& s, const std::string& type
   c.timestamp = IsoMillis(NowMs());
   auto sig = topic->second.attributes.find("SignatureVersion");
   c.signature_version = sig != topic->second.attributes.end() && sig->second == "2" ? 2 : 1;
-  std::string signature = keys_->Sign(StringToSign(c), c.signature_version);
+  std::string signature = shared_->keys.Sign(StringToSign(c), c.signature_version);
+  if (s.protocol == "email" || s.protocol == "email-json") {
+    // AWS mails the confirmation; here it is captured (GET /_aws/sns/email-messages).
+    CapturedMessage m;
+    m.kind = s.protocol;
+    m.target = s.endpoint;
+    m.account = s.account;
+    m.region = s.region;
+    m.message_id = c.message_id;
+    m.topic_arn = s.topic_arn;
+    m.subscription_arn = s.arn;
+    m.subject = "AWS Notification - Subscription Confirmation";
+    m.timestamp = c.timestamp;
+    m.message = s.protocol == "email-json" ? ConfirmationJson(c, signature, CertUrl(*t))
+                                           : c.message + "\n\n" + c.subscribe_url;
+    shared_->captured.Add(std::move(m));
+    return;
+  }
   auto a = std::make_shared<HttpAttempt>();
   a->target = t;
   a->post.url = s.endpoint;

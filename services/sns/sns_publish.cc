@@ -304,8 +304,10 @@ void SnsService::Fanout(const std::shared_ptr<Notification>& n) {
       Enqueue(Delivery{n, t});
     } else if (t->protocol == "http" || t->protocol == "https") {
       DeliverHttp(*n, t);
+    } else if (t->protocol != "firehose") {
+      // email, email-json, sms, application: nothing leaves the machine; kept for inspection.
+      Capture(*n, t->protocol, t->endpoint, t.get(), t->account, t->region);
     } else {
-      // email, email-json, sms, application, firehose: accepted, nothing leaves the machine.
       ++stats_.delivered;
     }
   }
@@ -368,7 +370,8 @@ Result<Output> SnsService::DoPublish(RequestContext& ctx, ParamReader& in) {
     if (!n) {
       return n.error();
     }
-    ++stats_.delivered;
+    Capture(**n, phone.empty() ? "application" : "sms", phone.empty() ? target_arn : phone,
+            nullptr, ctx.scope.account_id, ctx.scope.region);
     out.SetStr("MessageId", (*n)->message_id);
     return out.Take();
   }

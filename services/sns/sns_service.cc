@@ -28,8 +28,8 @@ SnsConfig SnsConfig::FromEnvironment() {
   return c;
 }
 
-SnsService::SnsService(std::shared_ptr<SigningKeys> keys)
-    : keys_(keys ? std::move(keys) : std::make_shared<SigningKeys>()),
+SnsService::SnsService(std::shared_ptr<SnsShared> shared)
+    : shared_(shared ? std::move(shared) : std::make_shared<SnsShared>()),
       http_(std::make_unique<HttpClient>()) {}
 
 SnsService::~SnsService() { http_->Stop(); }
@@ -86,7 +86,7 @@ void SnsService::Start(const ServiceEnv& env) {
   client_ = env.client;
   clock_ = env.clock;
   if (env.persistence && !env.data_dir.empty()) {
-    keys_->Configure(env.data_dir + "/sns");
+    shared_->keys.Configure(env.data_dir + "/sns");
   }
   auto open = env.open_database;
   store_.Init([open] { return std::make_unique<SnsStore>(open("sns")); });

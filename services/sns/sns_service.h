@@ -16,10 +16,10 @@
 
 #include "services/common/lazy.h"
 #include "services/common/service.h"
+#include "services/sns/captured_messages.h"
 #include "services/sns/delivery_policy.h"
 #include "services/sns/filter_policy.h"
 #include "services/sns/http_client.h"
-#include "services/sns/signing_keys.h"
 #include "services/sns/sns_message.h"
 #include "services/sns/sns_model.h"
 #include "services/sns/sns_store.h"
@@ -58,7 +58,8 @@ struct Target {
 // service's strand; state lives in memory and is written through to SnsStore.
 class SnsService final : public Service {
  public:
-  explicit SnsService(std::shared_ptr<SigningKeys> keys = nullptr);
+  // `shared` is what the edge data plane also sees (signing keys, captured messages).
+  explicit SnsService(std::shared_ptr<SnsShared> shared = nullptr);
   ~SnsService() override;
 
   std::string_view Name() const override { return "sns"; }
@@ -202,6 +203,10 @@ class SnsService final : public Service {
   boost::asio::awaitable<void> DeliverSqsBatch(std::vector<Delivery> batch);
   boost::asio::awaitable<void> DeliverLambda(Delivery d);
   void DeliverHttp(Notification& n, const std::shared_ptr<const Target>& t);
+  // Records a message for an endpoint nothing is sent to (SMS, email, mobile push).
+  void Capture(Notification& n, const std::string& kind, const std::string& target,
+               const Target* subscription, const std::string& account,
+               const std::string& region);
   std::string QueryUrl(const std::string& base, const std::string& action,
                        const std::string& params) const;
   void SendConfirmation(const Subscription& s, const std::string& type);
@@ -214,7 +219,7 @@ class SnsService final : public Service {
                                                 std::string group_id, std::string dedup_id);
 
   SnsConfig config_;
-  std::shared_ptr<SigningKeys> keys_;
+  std::shared_ptr<SnsShared> shared_;
   Lazy<SnsStore> store_;
   std::optional<State> state_;
   const Clock* clock_ = &SystemClock::Instance();

@@ -291,7 +291,7 @@ Result<Output> SnsService::Subscribe(RequestContext& ctx, ParamReader& in) {
   s.subscriptions.emplace(arn, sub);
   s.topic_subscriptions[topic_arn].push_back(arn);
   RebuildTargets(topic_arn);
-  if (http && needs_confirmation) {
+  if (needs_confirmation) {
     SendConfirmation(sub, "SubscriptionConfirmation");
   }
   out.SetStr("SubscriptionArn", needs_confirmation && !return_arn ? "pending confirmation" : arn);

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sns_helpers import ACCOUNT, REGION, clients, name, raises_aws
+from sns_helpers import ACCOUNT, REGION, clients, name, raises_aws, verify_signature
 
 import nimbus_support as ns
 
@@ -78,3 +78,47 @@ def test_sms_settings_and_sandbox(nimbus):
     with raises_aws("ResourceNotFound", 404):
         sns.delete_sms_sandbox_phone_number(PhoneNumber="+15555550101")
     assert sns.list_origination_numbers()["PhoneNumbers"] == []
+
+
+def test_captured_messages_for_sms_email_and_push(nimbus):
+    """What SMS, email and mobile endpoints would have received, at LocalStack's paths."""
+    sns, _ = clients(nimbus)
+    topic = sns.create_topic(Name=name())["TopicArn"]
+    phone = "+15555550" + str(100 + int(name("")[-4:], 16) % 800)
+    sms_sub = sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint=phone)["SubscriptionArn"]
+    app = sns.create_platform_application(Name=name("app"), Platform="APNS",
+                                          Attributes={"PlatformCredential": "x"})["PlatformApplicationArn"]
+    ep = sns.create_platform_endpoint(PlatformApplicationArn=app, Token=name("tok"))["EndpointArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email-json", Endpoint="ops@example.com")
+    out = sns.publish(TopicArn=topic, Message=json.dumps({"default": "all", "sms": "short"}),
+                      MessageStructure="json")
+    sns.publish(PhoneNumber=phone, Message="direct", MessageAttributes={
+        "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}})
+    sns.publish(TargetArn=ep, Message=json.dumps({"default": "d", "APNS": '{"aps":{}}'}),
+                MessageStructure="json")
+
+    def get(path):
+        resp = ns.request(nimbus, "GET", path)
+        assert resp.status == 200, resp
+        return resp.json()
+
+    sms = get(f"/_aws/sns/sms-messages?phoneNumber={phone.replace('+', '%2B')}")["sms_messages"][phone]
+    assert [m["Message"] for m in sms] == ["short", "direct"]
+    assert sms[0]["MessageId"] == out["MessageId"] and sms[0]["SubscriptionArn"] == sms_sub
+    assert sms[1]["MessageAttributes"] == {"AWS.SNS.SMS.SMSType": "Transactional"}
+    push = get("/_aws/sns/platform-endpoint-messages")["platform_endpoint_messages"][ep]
+    assert [m["Message"] for m in push] == ['{"aps":{}}']
+    # The email-json subscription got its confirmation "mail"; following SubscribeURL confirms
+    # it, and later notifications reach it as signed JSON documents.
+    [mail] = get("/_aws/sns/email-messages?email=ops%40example.com")["email_messages"]["ops@example.com"]
+    confirmation = json.loads(mail["Message"])
+    assert confirmation["Type"] == "SubscriptionConfirmation"
+    verify_signature(confirmation)
+    assert ns.request(nimbus, "GET", confirmation["SubscribeURL"][len(nimbus.url):]).status == 200
+    sns.publish(TopicArn=topic, Message="after confirm")
+    mails = get("/_aws/sns/email-messages?email=ops%40example.com")["email_messages"]["ops@example.com"]
+    note = json.loads(mails[-1]["Message"])
+    assert note["Type"] == "Notification" and note["Message"] == "after confirm"
+    verify_signature(note)
+    assert ns.request(nimbus, "DELETE", "/_aws/sns/sms-messages").status == 204
+    assert phone not in get("/_aws/sns/sms-messages")["sms_messages"]
