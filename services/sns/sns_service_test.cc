@@ -93,7 +93,7 @@ TEST_F(SnsServiceTest, TopicsAreIdempotentAndListed) {
 
 TEST_F(SnsServiceTest, ListTopicsPaginatesByHundreds) {
   for (int i = 0; i < 105; ++i) {
-    CreateTopic("t" + std::to_string(i));
+    CreateTopic(std::string("t").append(std::to_string(i)));
   }
   auto first = Ok("ListTopics", "{}");
   ASSERT_EQ(first["Topics"].Size(), 100u);

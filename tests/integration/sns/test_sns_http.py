@@ -182,3 +182,41 @@ def test_auto_confirm_and_persisted_key(start_nimbus, tmp_path):
     assert pem_after == pem_before
     sns2, _ = clients(again)
     assert sns2.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"][0]["SubscriptionArn"] == arn
+
+
+def test_shutdown_does_not_wait_for_a_hung_endpoint(start_nimbus):
+    """A subscriber that never answers must not hold up SIGTERM (the HTTP worker aborts)."""
+    import signal
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+    arrived = threading.Event()
+
+    class Hang(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            arrived.set()
+            release.wait(20)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hang)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        server = start_nimbus(SNS_AUTO_CONFIRM="1")
+        sns, _ = clients(server)
+        topic = sns.create_topic(Name=name())["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="http",
+                      Endpoint=f"http://127.0.0.1:{httpd.server_address[1]}/")
+        sns.publish(TopicArn=topic, Message="into the void")
+        assert arrived.wait(5)
+        start = time.monotonic()
+        rc = server.stop(signal.SIGTERM, timeout=5)
+        assert rc == 0, server.stderr()[-2000:]
+        assert time.monotonic() - start < 3
+    finally:
+        release.set()
+        httpd.shutdown()
+        httpd.server_close()
