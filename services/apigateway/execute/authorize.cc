@@ -90,6 +90,22 @@ Value ContextValues(const Value* context, json::Alloc& a) {
   return out;
 }
 
+// AWS_IAM methods need a SigV4-signed request (header or presigned query). Nimbus checks that
+// a signature is present, not its value: credentials are not verified here (ENFORCE_IAM is the
+// edge's business for AWS APIs).
+std::optional<HttpResponse> SignatureCheck(const Invocation& inv) {
+  std::string_view auth = inv.request->Header("authorization");
+  bool signed_header = auth.rfind("AWS4-HMAC-SHA256 ", 0) == 0;
+  bool presigned = inv.request->query.find("X-Amz-Signature=") != std::string::npos;
+  if (signed_header || presigned) {
+    return std::nullopt;
+  }
+  if (inv.api->v2) {
+    return GatewayError(403, "Forbidden");
+  }
+  return GatewayError(403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+}
+
 }  // namespace
 
 asio::awaitable<ExecuteApiDataPlane::AuthorizerAnswer> ExecuteApiDataPlane::RunAuthorizer(
@@ -133,6 +149,9 @@ asio::awaitable<ExecuteApiDataPlane::AuthorizerAnswer> ExecuteApiDataPlane::RunA
 asio::awaitable<std::optional<HttpResponse>> ExecuteApiDataPlane::AuthorizeRest(
     Invocation& inv, const Value& method) {
   std::string type = json::GetStr(method, "authorizationType", "NONE");
+  if (type == "AWS_IAM") {
+    co_return SignatureCheck(inv);
+  }
   if (type != "CUSTOM" && type != "COGNITO_USER_POOLS") {
     co_return std::nullopt;
   }
@@ -229,6 +248,9 @@ asio::awaitable<std::optional<HttpResponse>> ExecuteApiDataPlane::AuthorizeRest(
 asio::awaitable<std::optional<HttpResponse>> ExecuteApiDataPlane::AuthorizeHttp(
     Invocation& inv, const Value& route) {
   std::string type = json::GetStr(route, "AuthorizationType", "NONE");
+  if (type == "AWS_IAM") {
+    co_return SignatureCheck(inv);
+  }
   if (type != "JWT" && type != "CUSTOM") {
     co_return std::nullopt;
   }

@@ -567,3 +567,24 @@ def test_binary_responses_follow_binary_media_types(nimbus, apigw):
     apigw.create_deployment(restApiId=api_id, stageName="b")
     status, _, body = call(nimbus, url, headers={"Accept": "text/html, image/png"})
     assert status == 200 and body == b"\x89PNG\r\n\x1a\n"
+
+
+def test_aws_iam_methods_need_a_signature(nimbus, apigw, echo_arn):
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    api = apigw.create_rest_api(name="iam")
+    res = apigw.create_resource(restApiId=api["id"], parentId=api["rootResourceId"],
+                                pathPart="signed")
+    apigw.put_method(restApiId=api["id"], resourceId=res["id"], httpMethod="GET",
+                     authorizationType="AWS_IAM")
+    apigw.put_integration(restApiId=api["id"], resourceId=res["id"], httpMethod="GET",
+                          type="AWS_PROXY", integrationHttpMethod="POST", uri=lambda_uri(echo_arn))
+    apigw.create_deployment(restApiId=api["id"], stageName="s")
+    path = f"/_aws/execute-api/{api['id']}/s/signed"
+    status, _, body = call(nimbus, path)
+    assert status == 403 and as_json(body) == {"message": "Missing Authentication Token"}
+    req = AWSRequest(method="GET", url=nimbus.url + path)
+    SigV4Auth(Credentials("test", "test"), "execute-api", "us-east-1").add_auth(req)
+    status, _, _ = call(nimbus, path, headers=dict(req.headers))
+    assert status == 200
