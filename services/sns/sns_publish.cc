@@ -375,7 +375,7 @@ Result<Output> SnsService::DoPublish(RequestContext& ctx, ParamReader& in) {
     out.SetStr("MessageId", (*n)->message_id);
     return out.Take();
   }
-  auto topic = FindTopic(topic_arn.empty() ? target_arn : topic_arn);
+  auto topic = FindTopic(ctx, topic_arn.empty() ? target_arn : topic_arn);
   if (!topic) {
     if (topic.error().code == "InvalidParameter" && topic_arn.empty()) {
       return errors::InvalidParameter("TargetArn");
@@ -397,7 +397,7 @@ Result<Output> SnsService::DoPublish(RequestContext& ctx, ParamReader& in) {
 }
 
 Result<Output> SnsService::DoPublishBatch(RequestContext& ctx, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }

@@ -6,6 +6,7 @@
 
 #include "services/sns/sns_errors.h"
 #include "services/sns/sns_util.h"
+#include "services/sns/topic_policy.h"
 #include "storage/database.h"
 
 namespace nimbus::sns {
@@ -158,7 +159,7 @@ std::string SnsService::BaseUrl(const std::string& request_host) const {
   return "http://" + host;
 }
 
-Result<Topic*> SnsService::FindTopic(const std::string& arn) {
+Result<Topic*> SnsService::FindTopic(const RequestContext& ctx, const std::string& arn) {
   auto parts = ParseArn(arn);
   if (!parts || parts->service != "sns" || parts->resource.find(':') != std::string::npos) {
     return errors::InvalidParameter("TopicArn");
@@ -168,7 +169,20 @@ Result<Topic*> SnsService::FindTopic(const std::string& arn) {
   if (it == topics.end()) {
     return errors::TopicNotFound();
   }
-  return &it->second;
+  Topic& topic = it->second;
+  const std::string& caller = ctx.scope.account_id;
+  if (!ctx.internal && caller != topic.account) {
+    auto policy = topic.attributes.find("Policy");
+    std::string action = "SNS:" + (ctx.operation == "PublishBatch" ? std::string("Publish")
+                                                                     : ctx.operation);
+    // AWS: the default policy only lets the owner's account in.
+    if (policy == topic.attributes.end() || !PolicyAllows(policy->second, caller, action)) {
+      return errors::AuthorizationError("User: arn:aws:iam::" + caller +
+                                        ":root is not authorized to perform: " + action +
+                                        " on resource: " + arn);
+    }
+  }
+  return &topic;
 }
 
 void SnsService::RemoveSubscription(const std::string& arn) {

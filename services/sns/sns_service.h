@@ -163,7 +163,9 @@ class SnsService final : public Service {
   int64_t NowMs() const { return clock_->NowMillis(); }
   std::string BaseUrl(const std::string& request_host) const;
 
-  Result<Topic*> FindTopic(const std::string& arn);
+  // The topic an ARN names. A caller from another account than the topic's owner must be
+  // allowed by the topic's access policy (AuthorizationError otherwise); internal calls are.
+  Result<Topic*> FindTopic(const RequestContext& ctx, const std::string& arn);
   void RemoveSubscription(const std::string& arn);
   // Rebuilds the delivery view of a topic's confirmed subscriptions.
   void RebuildTargets(const std::string& topic_arn);

@@ -193,7 +193,7 @@ Result<Output> SnsService::Subscribe(RequestContext& ctx, ParamReader& in) {
   std::string endpoint = in.String("Endpoint");
   AttributeMap attributes = ReadMap(in.Value("Attributes"));
   bool return_arn = in.Bool("ReturnSubscriptionArn");
-  auto topic = FindTopic(topic_arn);
+  auto topic = FindTopic(ctx, topic_arn);
   if (!topic) {
     return topic.error();
   }
@@ -366,8 +366,8 @@ Result<Output> SnsService::ListSubscriptions(RequestContext& ctx, ParamReader& i
   return ListPage(subs, in.String("NextToken"));
 }
 
-Result<Output> SnsService::ListSubscriptionsByTopic(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+Result<Output> SnsService::ListSubscriptionsByTopic(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }

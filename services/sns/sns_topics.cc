@@ -267,9 +267,9 @@ Result<Output> SnsService::CreateTopic(RequestContext& ctx, ParamReader& in) {
   return out.Take();
 }
 
-Result<Output> SnsService::DeleteTopic(RequestContext& /*ctx*/, ParamReader& in) {
+Result<Output> SnsService::DeleteTopic(RequestContext& ctx, ParamReader& in) {
   std::string arn = in.String("TopicArn");
-  auto topic = FindTopic(arn);
+  auto topic = FindTopic(ctx, arn);
   if (!topic) {
     // AWS: deleting a topic that does not exist succeeds.
     if (topic.error().code == "NotFound") {
@@ -321,8 +321,8 @@ Result<Output> SnsService::ListTopics(RequestContext& ctx, ParamReader& in) {
   return out.Take();
 }
 
-Result<Output> SnsService::GetTopicAttributes(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+Result<Output> SnsService::GetTopicAttributes(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }
@@ -331,8 +331,8 @@ Result<Output> SnsService::GetTopicAttributes(RequestContext& /*ctx*/, ParamRead
   return out.Take();
 }
 
-Result<Output> SnsService::SetTopicAttributes(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+Result<Output> SnsService::SetTopicAttributes(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }
@@ -352,8 +352,8 @@ Result<Output> SnsService::SetTopicAttributes(RequestContext& /*ctx*/, ParamRead
   return Empty();
 }
 
-Result<Output> SnsService::AddPermission(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+Result<Output> SnsService::AddPermission(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }
@@ -414,8 +414,8 @@ Result<Output> SnsService::AddPermission(RequestContext& /*ctx*/, ParamReader& i
   return Empty();
 }
 
-Result<Output> SnsService::RemovePermission(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("TopicArn"));
+Result<Output> SnsService::RemovePermission(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("TopicArn"));
   if (!topic) {
     return topic.error();
   }
@@ -495,8 +495,8 @@ Result<Output> SnsService::ListTagsForResource(RequestContext& /*ctx*/, ParamRea
   return out.Take();
 }
 
-Result<Output> SnsService::GetDataProtectionPolicy(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("ResourceArn"));
+Result<Output> SnsService::GetDataProtectionPolicy(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("ResourceArn"));
   if (!topic) {
     return topic.error();
   }
@@ -505,8 +505,8 @@ Result<Output> SnsService::GetDataProtectionPolicy(RequestContext& /*ctx*/, Para
   return out.Take();
 }
 
-Result<Output> SnsService::PutDataProtectionPolicy(RequestContext& /*ctx*/, ParamReader& in) {
-  auto topic = FindTopic(in.String("ResourceArn"));
+Result<Output> SnsService::PutDataProtectionPolicy(RequestContext& ctx, ParamReader& in) {
+  auto topic = FindTopic(ctx, in.String("ResourceArn"));
   if (!topic) {
     return topic.error();
   }

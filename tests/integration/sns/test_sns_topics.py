@@ -222,3 +222,24 @@ def test_publish_validation(nimbus):
             {"Id": "a", "Message": "x"}, {"Id": "a", "Message": "y"}])
     with raises_aws("InvalidBatchEntryId", 400):
         sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[{"Id": "a b", "Message": "x"}])
+
+
+def test_cross_account_needs_topic_policy(nimbus):
+    """Another account (a 12-digit access key) is refused by the default topic policy with
+    AuthorizationError, and let in once AddPermission names it."""
+    sns, _ = clients(nimbus)
+    other = ns.boto3_client(nimbus, "sns", access_key="111122223333")
+    arn = sns.create_topic(Name=name())["TopicArn"]
+    with raises_aws("AuthorizationError", 403,
+                    "User: arn:aws:iam::111122223333:root is not authorized to perform: "
+                    f"SNS:Publish on resource: {arn}"):
+        other.publish(TopicArn=arn, Message="x")
+    with raises_aws("AuthorizationError", 403):
+        other.get_topic_attributes(TopicArn=arn)
+    sns.add_permission(TopicArn=arn, Label="partner", AWSAccountId=["111122223333"],
+                       ActionName=["Publish", "GetTopicAttributes"])
+    assert ns.UUID_RE.match(other.publish(TopicArn=arn, Message="x")["MessageId"])
+    assert other.get_topic_attributes(TopicArn=arn)["Attributes"]["Owner"] == ACCOUNT
+    with raises_aws("AuthorizationError", 403):
+        other.delete_topic(TopicArn=arn)
+    sns.delete_topic(TopicArn=arn)
