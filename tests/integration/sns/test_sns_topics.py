@@ -243,3 +243,16 @@ def test_cross_account_needs_topic_policy(nimbus):
     with raises_aws("AuthorizationError", 403):
         other.delete_topic(TopicArn=arn)
     sns.delete_topic(TopicArn=arn)
+
+
+def test_reset_clears_sns(start_nimbus):
+    server = start_nimbus()
+    sns, sqs = clients(server)
+    arn = sns.create_topic(Name=name())["TopicArn"]
+    _, queue_arn = create_queue(sqs)
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+    assert ns.request(server, "POST", "/_nimbus/reset").status == 200
+    assert sns.list_topics()["Topics"] == []
+    assert sns.list_subscriptions()["Subscriptions"] == []
+    with raises_aws("NotFound", 404):
+        sns.publish(TopicArn=arn, Message="x")
