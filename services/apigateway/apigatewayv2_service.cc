@@ -73,6 +73,7 @@ void ApiGatewayV2Service::Register(OperationTable& t) {
   t.Add("DeleteIntegration", this, &S::DeleteIntegration);
   t.Add("DeleteRoute", this, &S::DeleteRoute);
   t.Add("DeleteStage", this, &S::DeleteStage);
+  t.Add("ExportApi", this, &S::ExportApi);
   t.Add("GetApi", this, &S::GetApi);
   t.Add("GetApis", this, &S::GetApis);
   t.Add("GetAuthorizer", this, &S::GetAuthorizer);
@@ -967,6 +968,106 @@ Result<Output> ApiGatewayV2Service::ReimportApi(RequestContext& ctx, ParamReader
   store_->Put(ctx.scope, kApi, id, std::move(copy));
   Changed(ctx, id);
   return Copy((*store_->Find(ctx.scope, kApi, id))["api"]);
+}
+
+Result<Output> ApiGatewayV2Service::ExportApi(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("ApiId");
+  auto api = Api(ctx, id);
+  if (!api) {
+    return api.error();
+  }
+  if (in.String("Specification") != "OAS30") {
+    return errors::BadRequest("Unsupported specification: " + in.String("Specification"));
+  }
+  if (in.String("OutputType") != "JSON") {
+    return errors::BadRequest("Nimbus exports HTTP APIs as JSON only (OutputType=JSON)");
+  }
+  // The stage's deployment when one is named, else the current configuration.
+  const Value* source = &(**api);
+  std::string stage = in.String("StageName");
+  if (!stage.empty()) {
+    const Value* st = json::Get((**api)["stages"], stage);
+    if (st == nullptr) {
+      return errors::NotFound("Invalid Stage identifier specified " + stage);
+    }
+    source = json::Get((**api)["snapshots"], json::GetStr(*st, "DeploymentId"));
+    if (source == nullptr) {
+      return errors::BadRequest("Stage " + stage + " has no deployment");
+    }
+  }
+  bool extensions = in.Bool("IncludeExtensions", true);
+  rapidjson::Document out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  const Value& info_src = (*source)["api"];
+  out.AddMember("openapi", "3.0.1", a);
+  Value info(rapidjson::kObjectType);
+  info.AddMember("title", Str(json::GetStr(info_src, "Name"), a), a);
+  info.AddMember("version", Str(json::GetStr(info_src, "Version", "1.0"), a), a);
+  if (json::Get(info_src, "Description")) {
+    info.AddMember("description", Str(json::GetStr(info_src, "Description"), a), a);
+  }
+  out.AddMember("info", info, a);
+  Value paths(rapidjson::kObjectType);
+  const Value& routes = (*source)["routes"];
+  const Value& integrations = (*source)["integrations"];
+  for (auto it = routes.MemberBegin(); it != routes.MemberEnd(); ++it) {
+    std::string key = json::GetStr(it->value, "RouteKey");
+    std::string method = "x-amazon-apigateway-any-method";
+    std::string path = key;
+    if (auto space = key.find(' '); space != std::string::npos) {
+      method = key.substr(0, space);
+      path = key.substr(space + 1);
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (method == "any") {
+        method = "x-amazon-apigateway-any-method";
+      }
+    }
+    Value op(rapidjson::kObjectType);
+    Value responses(rapidjson::kObjectType);
+    Value ok(rapidjson::kObjectType);
+    ok.AddMember("description", "Default response", a);
+    responses.AddMember("default", ok, a);
+    op.AddMember("responses", responses, a);
+    std::string target = json::GetStr(it->value, "Target");
+    const Value* integ = target.rfind("integrations/", 0) == 0
+                             ? json::Get(integrations, target.substr(13))
+                             : nullptr;
+    if (extensions && integ != nullptr) {
+      Value x(rapidjson::kObjectType);
+      std::string type = json::GetStr(*integ, "IntegrationType");
+      std::transform(type.begin(), type.end(), type.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      x.AddMember("type", Str(type, a), a);
+      x.AddMember("uri", Str(json::GetStr(*integ, "IntegrationUri"), a), a);
+      x.AddMember("httpMethod", Str(json::GetStr(*integ, "IntegrationMethod", "POST"), a), a);
+      x.AddMember("payloadFormatVersion",
+                  Str(json::GetStr(*integ, "PayloadFormatVersion", "1.0"), a), a);
+      if (const Value* t = json::Get(*integ, "TimeoutInMillis"); t && t->IsInt()) {
+        x.AddMember("timeoutInMillis", Value(t->GetInt()), a);
+      }
+      x.AddMember("connectionType", "INTERNET", a);
+      op.AddMember("x-amazon-apigateway-integration", x, a);
+    }
+    Value& item = json::Child(paths, path, a);
+    json::Set(item, method, std::move(op), a);
+  }
+  out.AddMember("paths", paths, a);
+  if (extensions) {
+    if (const Value* cors = json::Get(info_src, "CorsConfiguration")) {
+      Value c(rapidjson::kObjectType);
+      for (auto it = cors->MemberBegin(); it != cors->MemberEnd(); ++it) {
+        std::string k = it->name.GetString();
+        k[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(k[0])));
+        c.AddMember(Str(k, a), Value(it->value, a), a);
+      }
+      out.AddMember("x-amazon-apigateway-cors", c, a);
+    }
+  }
+  Output result;
+  result.SetObject();
+  result.AddMember("body", Str(json::Write(out), result.GetAllocator()), result.GetAllocator());
+  return result;
 }
 
 // ---- Data plane ---------------------------------------------------------------------------------

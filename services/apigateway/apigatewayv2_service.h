@@ -41,6 +41,7 @@ class ApiGatewayV2Service final : public Service {
   Result<Output> DeleteCorsConfiguration(RequestContext& ctx, ParamReader& in);
   Result<Output> ImportApi(RequestContext& ctx, ParamReader& in);
   Result<Output> ReimportApi(RequestContext& ctx, ParamReader& in);
+  Result<Output> ExportApi(RequestContext& ctx, ParamReader& in);
   Result<Output> CreateRoute(RequestContext& ctx, ParamReader& in);
   Result<Output> GetRoute(RequestContext& ctx, ParamReader& in);
   Result<Output> GetRoutes(RequestContext& ctx, ParamReader& in);

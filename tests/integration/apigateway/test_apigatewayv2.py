@@ -299,6 +299,14 @@ def test_import_and_reimport(nimbus, v2, echo):
     routes = {r["RouteKey"] for r in v2.get_routes(ApiId=api["ApiId"])["Items"]}
     assert routes == {"GET /bye"}
     assert call(nimbus, f"/_aws/execute-api/{api['ApiId']}/bye")[0] == 200
+    exported = json.loads(v2.export_api(ApiId=api["ApiId"], Specification="OAS30",
+                                        OutputType="JSON")["body"].read())
+    assert exported["info"]["title"] == "imported-http"
+    x = exported["paths"]["/bye"]["get"]["x-amazon-apigateway-integration"]
+    assert x["type"] == "aws_proxy" and x["uri"] == echo and x["payloadFormatVersion"] == "2.0"
+    # The export imports again as the same API.
+    again = v2.import_api(Body=json.dumps(exported))
+    assert {r["RouteKey"] for r in v2.get_routes(ApiId=again["ApiId"])["Items"]} == {"GET /bye"}
 
 
 class _Backend(http.server.BaseHTTPRequestHandler):
