@@ -271,7 +271,8 @@ bool SnsService::Sequence(Notification& n, const Topic& topic) {
   }
   uint64_t& last = fifo_sequence_[topic.arn];
   if (last == 0) {
-    last = kFirstSequence;
+    // Seeded from the clock so that numbers keep increasing across restarts.
+    last = kFirstSequence + static_cast<uint64_t>(now) * 1000;
   }
   last += 1000;
   n.sequence_number = std::to_string(last);
