@@ -184,6 +184,22 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::Serve(HttpRequest& request,
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
   inv.query = ParseQuery(request.query);
+  // The client: the first X-Forwarded-For hop when a proxy names one, else the TCP peer.
+  std::string_view forwarded = request.Header("x-forwarded-for");
+  if (!forwarded.empty()) {
+    forwarded = forwarded.substr(0, forwarded.find(','));
+    while (!forwarded.empty() && forwarded.front() == ' ') {
+      forwarded.remove_prefix(1);
+    }
+    while (!forwarded.empty() && forwarded.back() == ' ') {
+      forwarded.remove_suffix(1);
+    }
+  }
+  if (!forwarded.empty()) {
+    inv.source_ip = std::string(forwarded);
+  } else if (!request.peer_address.empty()) {
+    inv.source_ip = request.peer_address;
+  }
   std::string stage = address->stage;
   std::string rest = address->after;
   if (stage.empty()) {

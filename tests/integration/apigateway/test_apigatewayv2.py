@@ -148,6 +148,10 @@ def test_quick_create_payload_2_event_field_by_field(nimbus, v2, echo):
     assert ctx["routeKey"] == "$default" and ctx["stage"] == "$default"
     assert time.strptime(ctx["time"], "%d/%b/%Y:%H:%M:%S +0000")
     assert abs(ctx["timeEpoch"] / 1000 - time.time()) < 60
+    # The client address: the TCP peer, or the first X-Forwarded-For hop.
+    _, _, body = call(nimbus, "/ip", host=host_of(api_id, nimbus.port),
+                      headers={"X-Forwarded-For": "203.0.113.7, 10.0.0.1"})
+    assert as_json(body)["requestContext"]["http"]["sourceIp"] == "203.0.113.7"
     # A binary body arrives base64-encoded.
     status, _, body = call(nimbus, "/bin", "POST", b"\x00\x01\xff",
                            {"Content-Type": "application/octet-stream"},
