@@ -2,6 +2,7 @@
 events and responses, MOCK, API keys, authorizers, request validation, and the two stories of
 the issue (echo; inbox → SQS → Lambda → outbox)."""
 import json
+import os
 import time
 import uuid
 
@@ -321,6 +322,7 @@ def test_lambda_authorizer_allows_denies_and_caches(nimbus, apigw, echo_arn, kin
     apigw.flush_stage_authorizers_cache(restApiId=api_id, stageName="s")
     assert call(nimbus, url, headers={header: "allow-1"})[0] == 200
     assert len(authorizer_calls(name)) == before + 1
+    os.remove("/tmp/apigw-auth-calls-" + name)
 
 
 def test_request_validator_rejects_missing_parameters(nimbus, apigw, echo_arn):
