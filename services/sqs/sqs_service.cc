@@ -121,6 +121,10 @@ bool ValidMessageChars(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80) {  // printable ASCII, the common case
+      ++i;
+      continue;
+    }
     uint32_t cp = 0;
     int extra = 0;
     if (c < 0x80) {
