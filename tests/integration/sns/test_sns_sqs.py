@@ -125,3 +125,15 @@ def test_debian_boto3_query_client(nimbus):
     assert ns.UUID_RE.match(out["result"]["MessageId"])
     [msg] = receive(sqs, url, 1)
     assert json.loads(msg["Body"])["Message"] == "old"
+
+
+def test_urls_use_localstack_host(start_nimbus):
+    server = start_nimbus(LOCALSTACK_HOST="nimbus.example.test:4566")
+    sns, sqs = clients(server)
+    topic = sns.create_topic(Name=name())["TopicArn"]
+    url, _ = subscribe_queue(sns, sqs, topic)
+    sns.publish(TopicArn=topic, Message="where am I")
+    [msg] = receive(sqs, url, 1)
+    body = json.loads(msg["Body"])
+    assert body["SigningCertURL"].startswith("http://nimbus.example.test:4566/_aws/sns/")
+    assert body["UnsubscribeURL"].startswith("http://nimbus.example.test:4566/?Action=Unsubscribe")
