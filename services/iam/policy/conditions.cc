@@ -165,6 +165,29 @@ std::string PositiveOf(const std::string& op, bool& negated) {
   return op;
 }
 
+// Numeric* and Date* operators share their comparisons; `cmp` is the name after the prefix.
+bool CompareOrdered(const std::string& cmp, std::optional<double> p, std::optional<double> v) {
+  if (!p || !v) {
+    return false;
+  }
+  if (cmp == "Equals") {
+    return *v == *p;
+  }
+  if (cmp == "LessThan") {
+    return *v < *p;
+  }
+  if (cmp == "LessThanEquals") {
+    return *v <= *p;
+  }
+  if (cmp == "GreaterThan") {
+    return *v > *p;
+  }
+  if (cmp == "GreaterThanEquals") {
+    return *v >= *p;
+  }
+  return false;
+}
+
 bool MatchOne(const std::string& op, const std::string& policy, const std::string& value) {
   if (op == "StringEquals") {
     return policy == value;
@@ -188,51 +211,10 @@ bool MatchOne(const std::string& op, const std::string& policy, const std::strin
     return ArnMatch(policy, value);
   }
   if (op.rfind("Numeric", 0) == 0) {
-    auto p = ParseNumber(policy);
-    auto v = ParseNumber(value);
-    if (!p || !v) {
-      return false;
-    }
-    std::string cmp = op.substr(7);
-    if (cmp == "Equals") {
-      return *v == *p;
-    }
-    if (cmp == "LessThan") {
-      return *v < *p;
-    }
-    if (cmp == "LessThanEquals") {
-      return *v <= *p;
-    }
-    if (cmp == "GreaterThan") {
-      return *v > *p;
-    }
-    if (cmp == "GreaterThanEquals") {
-      return *v >= *p;
-    }
-    return false;
+    return CompareOrdered(op.substr(7), ParseNumber(policy), ParseNumber(value));
   }
   if (op.rfind("Date", 0) == 0) {
-    auto p = ParseDate(policy);
-    auto v = ParseDate(value);
-    if (!p || !v) {
-      return false;
-    }
-    std::string cmp = op.substr(4);
-    if (cmp == "Equals") {
-      return *v == *p;
-    }
-    if (cmp == "LessThan") {
-      return *v < *p;
-    }
-    if (cmp == "LessThanEquals") {
-      return *v <= *p;
-    }
-    if (cmp == "GreaterThan") {
-      return *v > *p;
-    }
-    if (cmp == "GreaterThanEquals") {
-      return *v >= *p;
-    }
+    return CompareOrdered(op.substr(4), ParseDate(policy), ParseDate(value));
   }
   return false;
 }
