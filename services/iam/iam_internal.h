@@ -42,6 +42,35 @@ inline Result<rapidjson::Document*> RequireGroup(IamStore& s, const std::string&
   return errors::NoSuchGroup(name);
 }
 
+// Tag*, Untag* and List*Tags bodies, the same for every taggable kind; `account` and `key`
+// say where the entity is stored.
+inline Result<rapidjson::Document> TagAndSave(IamStore& s, const std::string& account, Kind kind,
+                                              const std::string& key, rapidjson::Document& entity,
+                                              ParamReader& in) {
+  if (auto e = MergeTags(entity, in.Value("Tags"), entity.GetAllocator())) {
+    return *e;
+  }
+  s.Save(account, kind, key);
+  return EmptyOutput();
+}
+inline rapidjson::Document UntagAndSave(IamStore& s, const std::string& account, Kind kind,
+                                        const std::string& key, rapidjson::Document& entity,
+                                        ParamReader& in) {
+  RemoveTags(entity, in.Value("TagKeys"));
+  s.Save(account, kind, key);
+  return EmptyOutput();
+}
+inline rapidjson::Document TagsOutput(const rapidjson::Value& entity) {
+  rapidjson::Document out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  out.AddMember("Tags",
+                entity.HasMember("Tags") ? PublicCopy(entity["Tags"], a)
+                                         : rapidjson::Value(rapidjson::kArrayType),
+                a);
+  out.AddMember("IsTruncated", false, a);
+  return out;
+}
+
 // Ensures `entity[name]` exists with the given type and returns it.
 inline rapidjson::Value& Member(rapidjson::Value& entity, const char* name, rapidjson::Type type,
                                 Alloc& a) {

@@ -661,11 +661,7 @@ Result<Output> IamService::TagPolicy(RequestContext& ctx, ParamReader& in) {
   if (!p) {
     return p.error();
   }
-  if (auto e = MergeTags(**p, in.Value("Tags"), (*p)->GetAllocator())) {
-    return *e;
-  }
-  store().Save(ArnAccount(arn), Kind::kPolicy, arn);
-  return EmptyOutput();
+  return TagAndSave(store(), ArnAccount(arn), Kind::kPolicy, arn, **p, in);
 }
 
 Result<Output> IamService::UntagPolicy(RequestContext& ctx, ParamReader& in) {
@@ -674,9 +670,7 @@ Result<Output> IamService::UntagPolicy(RequestContext& ctx, ParamReader& in) {
   if (!p) {
     return p.error();
   }
-  RemoveTags(**p, in.Value("TagKeys"));
-  store().Save(ArnAccount(arn), Kind::kPolicy, arn);
-  return EmptyOutput();
+  return UntagAndSave(store(), ArnAccount(arn), Kind::kPolicy, arn, **p, in);
 }
 
 Result<Output> IamService::ListPolicyTags(RequestContext& ctx, ParamReader& in) {
@@ -684,14 +678,7 @@ Result<Output> IamService::ListPolicyTags(RequestContext& ctx, ParamReader& in) 
   if (!p) {
     return p.error();
   }
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  out.AddMember("Tags",
-                (*p)->HasMember("Tags") ? PublicCopy((**p)["Tags"], a)
-                                        : rapidjson::Value(rapidjson::kArrayType),
-                a);
-  out.AddMember("IsTruncated", false, a);
-  return out;
+  return TagsOutput(**p);
 }
 
 Result<Output> IamService::AttachUserPolicy(RequestContext& ctx, ParamReader& in) {

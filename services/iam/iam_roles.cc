@@ -225,11 +225,7 @@ Result<Output> IamService::TagRole(RequestContext& ctx, ParamReader& in) {
   if (!role) {
     return role.error();
   }
-  if (auto e = MergeTags(**role, in.Value("Tags"), (*role)->GetAllocator())) {
-    return *e;
-  }
-  store().Save(ctx.scope.account_id, Kind::kRole, KeyOf(name));
-  return EmptyOutput();
+  return TagAndSave(store(), ctx.scope.account_id, Kind::kRole, KeyOf(name), **role, in);
 }
 
 Result<Output> IamService::UntagRole(RequestContext& ctx, ParamReader& in) {
@@ -238,9 +234,7 @@ Result<Output> IamService::UntagRole(RequestContext& ctx, ParamReader& in) {
   if (!role) {
     return role.error();
   }
-  RemoveTags(**role, in.Value("TagKeys"));
-  store().Save(ctx.scope.account_id, Kind::kRole, KeyOf(name));
-  return EmptyOutput();
+  return UntagAndSave(store(), ctx.scope.account_id, Kind::kRole, KeyOf(name), **role, in);
 }
 
 Result<Output> IamService::ListRoleTags(RequestContext& ctx, ParamReader& in) {
@@ -248,14 +242,7 @@ Result<Output> IamService::ListRoleTags(RequestContext& ctx, ParamReader& in) {
   if (!role) {
     return role.error();
   }
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  out.AddMember("Tags",
-                (*role)->HasMember("Tags") ? PublicCopy((**role)["Tags"], a)
-                                           : rapidjson::Value(rapidjson::kArrayType),
-                a);
-  out.AddMember("IsTruncated", false, a);
-  return out;
+  return TagsOutput(**role);
 }
 
 Result<Output> IamService::CreateServiceLinkedRole(RequestContext& ctx, ParamReader& in) {
@@ -488,11 +475,8 @@ Result<Output> IamService::TagInstanceProfile(RequestContext& ctx, ParamReader& 
   if (profile == nullptr) {
     return errors::NoSuchInstanceProfile(name);
   }
-  if (auto e = MergeTags(*profile, in.Value("Tags"), profile->GetAllocator())) {
-    return *e;
-  }
-  store().Save(ctx.scope.account_id, Kind::kInstanceProfile, KeyOf(name));
-  return EmptyOutput();
+  return TagAndSave(store(), ctx.scope.account_id, Kind::kInstanceProfile, KeyOf(name), *profile,
+                    in);
 }
 
 Result<Output> IamService::UntagInstanceProfile(RequestContext& ctx, ParamReader& in) {
@@ -501,9 +485,8 @@ Result<Output> IamService::UntagInstanceProfile(RequestContext& ctx, ParamReader
   if (profile == nullptr) {
     return errors::NoSuchInstanceProfile(name);
   }
-  RemoveTags(*profile, in.Value("TagKeys"));
-  store().Save(ctx.scope.account_id, Kind::kInstanceProfile, KeyOf(name));
-  return EmptyOutput();
+  return UntagAndSave(store(), ctx.scope.account_id, Kind::kInstanceProfile, KeyOf(name), *profile,
+                      in);
 }
 
 Result<Output> IamService::ListInstanceProfileTags(RequestContext& ctx, ParamReader& in) {
@@ -512,14 +495,7 @@ Result<Output> IamService::ListInstanceProfileTags(RequestContext& ctx, ParamRea
   if (profile == nullptr) {
     return errors::NoSuchInstanceProfile(name);
   }
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  out.AddMember("Tags",
-                profile->HasMember("Tags") ? PublicCopy((*profile)["Tags"], a)
-                                           : rapidjson::Value(rapidjson::kArrayType),
-                a);
-  out.AddMember("IsTruncated", false, a);
-  return out;
+  return TagsOutput(*profile);
 }
 
 }  // namespace nimbus::iam

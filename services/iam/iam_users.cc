@@ -37,6 +37,91 @@ Output Wrap(const char* member, const rapidjson::Value& entity) {
   return out;
 }
 
+// What UpdateUser and UpdateGroup need to know about their kind: users and groups name each
+// other in their membership lists, so a rename rewrites the other side too.
+struct Names {
+  Kind kind;
+  const char* label;           // "User", in error messages
+  const char* name_member;     // "UserName"
+  const char* new_name_param;  // "NewUserName"
+  const char* new_name_field;  // "newUserName", in validation messages
+  size_t max_name;
+  const char* arn_type;        // "user", as in arn:aws:iam::123456789012:user/path/name
+  Result<rapidjson::Document*> (*require)(IamStore&, const std::string&, const std::string&);
+  const char* own_list;        // the other kind's names in this entity ("_groups")
+  Kind other_kind;
+  const char* other_list;      // this kind's names in the other kind's entities ("_users")
+};
+constexpr Names kUserNames{Kind::kUser, "User", "UserName", "NewUserName", "newUserName", 64,
+                           "user", RequireUser, "_groups", Kind::kGroup, "_users"};
+constexpr Names kGroupNames{Kind::kGroup, "Group", "GroupName", "NewGroupName", "newGroupName", 128,
+                            "group", RequireGroup, "_users", Kind::kUser, "_groups"};
+
+// Applies NewXName/NewPath; answers the entity's name after the update.
+Result<std::string> Rename(IamStore& s, const std::string& account, const Names& k,
+                           ParamReader& in) {
+  std::string name = in.String(k.name_member);
+  auto new_name = in.OptString(k.new_name_param);
+  auto new_path = in.OptString("NewPath");
+  auto entity = k.require(s, account, name);
+  if (!entity) {
+    return entity.error();
+  }
+  if (new_name) {
+    if (auto e = CheckName(*new_name, k.new_name_field, k.max_name)) {
+      return *e;
+    }
+    if (KeyOf(*new_name) != KeyOf(name) && FindNamed(s, account, k.kind, *new_name)) {
+      return errors::EntityAlreadyExists(std::string(k.label) + " with name " + *new_name +
+                                         " already exists.");
+    }
+  }
+  if (new_path) {
+    if (auto e = CheckPath(*new_path, "newPath")) {
+      return *e;
+    }
+  }
+  rapidjson::Document d;
+  d.CopyFrom(**entity, d.GetAllocator());
+  auto& a = d.GetAllocator();
+  std::string final_name = new_name.value_or(name);
+  std::string path = new_path.value_or(StringMember(d, "Path"));
+  d[k.name_member] = Str(final_name, a);
+  d["Path"] = Str(path, a);
+  d["Arn"] = Str("arn:aws:iam::" + account + ":" + k.arn_type + path + final_name, a);
+  if (d.HasMember(k.own_list)) {
+    for (const auto& o : d[k.own_list].GetArray()) {
+      if (auto* other = FindNamed(s, account, k.other_kind, o.GetString())) {
+        auto& names = Member(*other, k.other_list, rapidjson::kArrayType, other->GetAllocator());
+        ArrayRemove(names, name);
+        names.PushBack(Str(final_name, other->GetAllocator()), other->GetAllocator());
+        s.Save(account, k.other_kind, KeyOf(o.GetString()));
+      }
+    }
+  }
+  s.Erase(account, k.kind, KeyOf(name));
+  s.Put(account, k.kind, KeyOf(final_name), std::move(d));
+  // AwsError also converts from a string, so say which side this is.
+  return Result<std::string>(boost::system::in_place_value, std::move(final_name));
+}
+
+// The entities of `kind` named in `entity[list]` (a group's users, a user's groups), by key.
+std::vector<std::pair<std::string, const rapidjson::Value*>> Listed(IamStore& s,
+                                                                    const std::string& account,
+                                                                    const rapidjson::Value& entity,
+                                                                    const char* list, Kind kind) {
+  std::vector<std::pair<std::string, const rapidjson::Value*>> out;
+  if (entity.HasMember(list)) {
+    for (const auto& n : entity[list].GetArray()) {
+      if (auto* named = FindNamed(s, account, kind, n.GetString())) {
+        out.emplace_back(KeyOf(n.GetString()), named);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return out;
+}
+
 }  // namespace
 
 std::string NewAccessKeyId(std::string_view prefix) { return NewKeyId(prefix); }
@@ -132,53 +217,18 @@ Result<Output> IamService::ListUsers(RequestContext& ctx, ParamReader& in) {
 
 Result<Output> IamService::UpdateUser(RequestContext& ctx, ParamReader& in) {
   std::string name = in.String("UserName");
-  auto new_name = in.OptString("NewUserName");
-  auto new_path = in.OptString("NewPath");
   const std::string& account = ctx.scope.account_id;
-  auto user = RequireUser(store(), account, name);
-  if (!user) {
-    return user.error();
+  auto final_name = Rename(store(), account, kUserNames, in);
+  if (!final_name) {
+    return final_name.error();
   }
-  if (new_name) {
-    if (auto e = CheckName(*new_name, "newUserName", 64)) {
-      return *e;
-    }
-    if (KeyOf(*new_name) != KeyOf(name) && FindNamed(store(), account, Kind::kUser, *new_name)) {
-      return errors::EntityAlreadyExists("User with name " + *new_name + " already exists.");
-    }
-  }
-  if (new_path) {
-    if (auto e = CheckPath(*new_path, "newPath")) {
-      return *e;
-    }
-  }
-  rapidjson::Document d;
-  d.CopyFrom(**user, d.GetAllocator());
-  auto& a = d.GetAllocator();
-  std::string final_name = new_name.value_or(name);
-  std::string path = new_path.value_or(StringMember(d, "Path"));
-  d["UserName"] = Str(final_name, a);
-  d["Path"] = Str(path, a);
-  d["Arn"] = Str(UserArn(account, path, final_name), a);
-  store().Erase(account, Kind::kUser, KeyOf(name));
-  // Group member lists and access keys name the user.
-  if (d.HasMember("_groups")) {
-    for (const auto& g : d["_groups"].GetArray()) {
-      if (auto* group = FindNamed(store(), account, Kind::kGroup, g.GetString())) {
-        auto& members = Member(*group, "_users", rapidjson::kArrayType, group->GetAllocator());
-        ArrayRemove(members, name);
-        members.PushBack(Str(final_name, group->GetAllocator()), group->GetAllocator());
-        store().Save(account, Kind::kGroup, KeyOf(g.GetString()));
-      }
-    }
-  }
+  // Access keys name their user too.
   for (auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
     if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(name)) {
-      key["UserName"] = Str(final_name, key.GetAllocator());
+      key["UserName"] = Str(*final_name, key.GetAllocator());
       store().Save("", Kind::kAccessKey, key_id);
     }
   }
-  store().Put(account, Kind::kUser, KeyOf(final_name), std::move(d));
   return EmptyOutput();
 }
 
@@ -216,11 +266,8 @@ Result<Output> IamService::TagUser(RequestContext& ctx, ParamReader& in) {
   if (!user) {
     return user.error();
   }
-  if (auto e = MergeTags(**user, in.Value("Tags"), (*user)->GetAllocator())) {
-    return *e;
-  }
-  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")));
-  return EmptyOutput();
+  return TagAndSave(store(), ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")),
+                    **user, in);
 }
 
 Result<Output> IamService::UntagUser(RequestContext& ctx, ParamReader& in) {
@@ -228,9 +275,8 @@ Result<Output> IamService::UntagUser(RequestContext& ctx, ParamReader& in) {
   if (!user) {
     return user.error();
   }
-  RemoveTags(**user, in.Value("TagKeys"));
-  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")));
-  return EmptyOutput();
+  return UntagAndSave(store(), ctx.scope.account_id, Kind::kUser, KeyOf(in.String("UserName")),
+                      **user, in);
 }
 
 Result<Output> IamService::ListUserTags(RequestContext& ctx, ParamReader& in) {
@@ -238,14 +284,7 @@ Result<Output> IamService::ListUserTags(RequestContext& ctx, ParamReader& in) {
   if (!user) {
     return user.error();
   }
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  out.AddMember("Tags",
-                (*user)->HasMember("Tags") ? PublicCopy((**user)["Tags"], a)
-                                           : rapidjson::Value(rapidjson::kArrayType),
-                a);
-  out.AddMember("IsTruncated", false, a);
-  return out;
+  return TagsOutput(**user);
 }
 
 Result<Output> IamService::CreateGroup(RequestContext& ctx, ParamReader& in) {
@@ -282,17 +321,7 @@ Result<Output> IamService::GetGroup(RequestContext& ctx, ParamReader& in) {
   if (auto e = ReadPage(in, page)) {
     return *e;
   }
-  std::vector<std::pair<std::string, const rapidjson::Value*>> members;
-  if ((*group)->HasMember("_users")) {
-    for (const auto& u : (**group)["_users"].GetArray()) {
-      if (auto* user = FindNamed(store(), account, Kind::kUser, u.GetString())) {
-        members.emplace_back(KeyOf(u.GetString()), user);
-      }
-    }
-  }
-  std::sort(members.begin(), members.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
-  auto p = Paginate(members, page, PairKey);
+  auto p = Paginate(Listed(store(), account, **group, "_users", Kind::kUser), page, PairKey);
   Output out = Wrap("Group", **group);
   auto& a = out.GetAllocator();
   rapidjson::Value users(rapidjson::kArrayType);
@@ -323,47 +352,10 @@ Result<Output> IamService::ListGroups(RequestContext& ctx, ParamReader& in) {
 }
 
 Result<Output> IamService::UpdateGroup(RequestContext& ctx, ParamReader& in) {
-  std::string name = in.String("GroupName");
-  auto new_name = in.OptString("NewGroupName");
-  auto new_path = in.OptString("NewPath");
-  const std::string& account = ctx.scope.account_id;
-  auto group = RequireGroup(store(), account, name);
-  if (!group) {
-    return group.error();
+  auto final_name = Rename(store(), ctx.scope.account_id, kGroupNames, in);
+  if (!final_name) {
+    return final_name.error();
   }
-  if (new_name) {
-    if (auto e = CheckName(*new_name, "newGroupName", 128)) {
-      return *e;
-    }
-    if (KeyOf(*new_name) != KeyOf(name) && FindNamed(store(), account, Kind::kGroup, *new_name)) {
-      return errors::EntityAlreadyExists("Group with name " + *new_name + " already exists.");
-    }
-  }
-  if (new_path) {
-    if (auto e = CheckPath(*new_path, "newPath")) {
-      return *e;
-    }
-  }
-  rapidjson::Document d;
-  d.CopyFrom(**group, d.GetAllocator());
-  auto& a = d.GetAllocator();
-  std::string final_name = new_name.value_or(name);
-  std::string path = new_path.value_or(StringMember(d, "Path"));
-  d["GroupName"] = Str(final_name, a);
-  d["Path"] = Str(path, a);
-  d["Arn"] = Str("arn:aws:iam::" + account + ":group" + path + final_name, a);
-  if (d.HasMember("_users")) {
-    for (const auto& u : d["_users"].GetArray()) {
-      if (auto* user = FindNamed(store(), account, Kind::kUser, u.GetString())) {
-        auto& groups = Member(*user, "_groups", rapidjson::kArrayType, user->GetAllocator());
-        ArrayRemove(groups, name);
-        groups.PushBack(Str(final_name, user->GetAllocator()), user->GetAllocator());
-        store().Save(account, Kind::kUser, KeyOf(u.GetString()));
-      }
-    }
-  }
-  store().Erase(account, Kind::kGroup, KeyOf(name));
-  store().Put(account, Kind::kGroup, KeyOf(final_name), std::move(d));
   return EmptyOutput();
 }
 
@@ -449,17 +441,7 @@ Result<Output> IamService::ListGroupsForUser(RequestContext& ctx, ParamReader& i
   if (auto e = ReadPage(in, page)) {
     return *e;
   }
-  std::vector<std::pair<std::string, const rapidjson::Value*>> groups;
-  if ((*user)->HasMember("_groups")) {
-    for (const auto& g : (**user)["_groups"].GetArray()) {
-      if (auto* group = FindNamed(store(), account, Kind::kGroup, g.GetString())) {
-        groups.emplace_back(KeyOf(g.GetString()), group);
-      }
-    }
-  }
-  std::sort(groups.begin(), groups.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
-  auto p = Paginate(groups, page, PairKey);
+  auto p = Paginate(Listed(store(), account, **user, "_groups", Kind::kGroup), page, PairKey);
   Output out(rapidjson::kObjectType);
   auto& a = out.GetAllocator();
   rapidjson::Value list(rapidjson::kArrayType);
