@@ -1,5 +1,8 @@
 #include "services/apigateway/apigateway_service.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/apigateway_internal.h"
 
@@ -138,6 +141,7 @@ void ApiGatewayService::Start(const ServiceEnv& env) {
 
 void ApiGatewayService::Reset() {
   store_->Reset();
+  usage_.clear();
   authorizations_.clear();
   targets_.clear();
   account_.SetNull();
@@ -649,12 +653,32 @@ std::shared_ptr<const RestTarget> ApiGatewayService::FindTarget(const std::strin
   return target;
 }
 
-std::optional<std::string> ApiGatewayService::ApiKeyIdFor(const Scope& scope,
-                                                          const std::string& api_id,
-                                                          const std::string& stage,
-                                                          const std::string& key_value) {
+namespace {
+
+// The quota period a time falls in: days, weeks (from Monday) or calendar months since epoch.
+int64_t PeriodOf(const std::string& period, int64_t now_ms) {
+  int64_t day = now_ms / 86400000;
+  if (period == "WEEK") {
+    return (day + 3) / 7;  // 1970-01-01 was a Thursday
+  }
+  if (period == "MONTH") {
+    time_t secs = static_cast<time_t>(now_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    return static_cast<int64_t>(tm.tm_year) * 12 + tm.tm_mon;
+  }
+  return day;
+}
+
+}  // namespace
+
+ApiGatewayService::KeyCheck ApiGatewayService::CheckApiKey(const Scope& scope,
+                                                           const std::string& api_id,
+                                                           const std::string& stage,
+                                                           const std::string& key_value) {
+  KeyCheck check;
   if (key_value.empty()) {
-    return std::nullopt;
+    return check;
   }
   for (const auto& key_id : store_->Ids(scope, kApiKey)) {
     rapidjson::Document* key = store_->Find(scope, kApiKey, key_id);
@@ -669,19 +693,64 @@ std::optional<std::string> ApiGatewayService::ApiKeyIdFor(const Scope& scope,
           has_key = has_key || (k.IsString() && key_id == k.GetString());
         }
       }
-      if (!has_key) {
-        continue;
-      }
+      bool covers = false;
       if (const Value* stages = json::Get(*plan, "apiStages"); stages && stages->IsArray()) {
         for (const auto& s : stages->GetArray()) {
-          if (json::GetStr(s, "apiId") == api_id && json::GetStr(s, "stage") == stage) {
-            return key_id;
-          }
+          covers = covers ||
+                   (json::GetStr(s, "apiId") == api_id && json::GetStr(s, "stage") == stage);
         }
       }
+      if (!has_key || !covers) {
+        continue;
+      }
+      check.key_id = key_id;
+      int64_t now = clock_->NowMillis();
+      Usage& usage = usage_[plan_id + '\x1f' + key_id];
+      if (const Value* throttle = json::Get(*plan, "throttle"); throttle && throttle->IsObject()) {
+        double rate = 0;
+        if (const Value* r = json::Get(*throttle, "rateLimit"); r && r->IsNumber()) {
+          rate = r->GetDouble();
+        }
+        double burst = rate;
+        if (const Value* b = json::Get(*throttle, "burstLimit"); b && b->IsNumber()) {
+          burst = b->GetDouble();
+        }
+        if (rate > 0 || burst > 0) {
+          if (usage.tokens < 0) {
+            usage.tokens = burst;
+          } else {
+            usage.tokens = std::min(burst, usage.tokens + rate * static_cast<double>(
+                                                                     now - usage.refilled_ms) /
+                                                              1000.0);
+          }
+          usage.refilled_ms = now;
+          if (usage.tokens < 1) {
+            check.verdict = KeyCheck::Verdict::kThrottled;
+            return check;
+          }
+          usage.tokens -= 1;
+        }
+      }
+      if (const Value* quota = json::Get(*plan, "quota"); quota && quota->IsObject()) {
+        const Value* limit = json::Get(*quota, "limit");
+        if (limit != nullptr && limit->IsInt64() && limit->GetInt64() > 0) {
+          int64_t period = PeriodOf(json::GetStr(*quota, "period", "DAY"), now);
+          if (period != usage.period) {
+            usage.period = period;
+            usage.used = 0;
+          }
+          if (usage.used >= limit->GetInt64()) {
+            check.verdict = KeyCheck::Verdict::kQuotaExceeded;
+            return check;
+          }
+          ++usage.used;
+        }
+      }
+      check.verdict = KeyCheck::Verdict::kOk;
+      return check;
     }
   }
-  return std::nullopt;
+  return check;
 }
 
 }  // namespace nimbus::apigateway

@@ -31,9 +31,16 @@ class ApiGatewayService final : public Service {
   // `api_id`/`stage`, or nullptr. Cached until the API changes.
   std::shared_ptr<const RestTarget> FindTarget(const std::string& api_id,
                                                const std::string& stage);
-  // Whether `key_value` is an enabled API key of a usage plan that covers the API stage.
-  std::optional<std::string> ApiKeyIdFor(const Scope& scope, const std::string& api_id,
-                                         const std::string& stage, const std::string& key_value);
+  // Whether `key_value` is an enabled API key of a usage plan that covers the API stage, and
+  // whether the plan's throttle (token bucket: rateLimit per second, burstLimit) and quota
+  // (limit per DAY/WEEK/MONTH) let this request through; counts the request.
+  struct KeyCheck {
+    enum class Verdict { kOk, kForbidden, kThrottled, kQuotaExceeded } verdict =
+        Verdict::kForbidden;
+    std::string key_id;
+  };
+  KeyCheck CheckApiKey(const Scope& scope, const std::string& api_id, const std::string& stage,
+                       const std::string& key_value);
   // The data plane's cache of Lambda authorizer answers (key: api, stage, authorizer,
   // identity), each kept for the authorizer's TTL.
   std::optional<std::string> CachedAuthorization(const std::string& key, int64_t now_ms);
@@ -155,6 +162,14 @@ class ApiGatewayService final : public Service {
   std::map<std::string, std::shared_ptr<const RestTarget>> targets_;  // api \x1f stage
   rapidjson::Document account_;
   std::map<std::string, std::pair<std::string, int64_t>> authorizations_;  // → payload, expiry
+  // Usage per plan and key (plan \x1f key): the throttle's bucket and the quota's count.
+  struct Usage {
+    double tokens = -1;  // < 0: not started (a full bucket)
+    int64_t refilled_ms = 0;
+    int64_t period = -1;
+    int64_t used = 0;
+  };
+  std::map<std::string, Usage> usage_;
 };
 
 }  // namespace nimbus::apigateway

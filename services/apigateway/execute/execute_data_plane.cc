@@ -129,10 +129,10 @@ asio::awaitable<std::pair<std::shared_ptr<const DeployedApi>, bool>> LookupHttp(
   co_return std::make_pair(target, stage_in_path);
 }
 
-asio::awaitable<std::optional<std::string>> LookupKey(ApiGatewayService* s, Scope scope,
-                                                      std::string api, std::string stage,
-                                                      std::string key) {
-  co_return s->ApiKeyIdFor(scope, api, stage, key);
+asio::awaitable<ApiGatewayService::KeyCheck> LookupKey(ApiGatewayService* s, Scope scope,
+                                                       std::string api, std::string stage,
+                                                       std::string key) {
+  co_return s->CheckApiKey(scope, api, stage, key);
 }
 
 }  // namespace
@@ -307,13 +307,20 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::RunRest(Invocation& inv) {
     if (json::GetStr(rest_api, "apiKeySource", "HEADER") == "HEADER") {
       inv.api_key = std::string(inv.request->Header("x-api-key"));
     }
-    auto key_id = co_await asio::co_spawn(
+    auto check = co_await asio::co_spawn(
         v1_strand_, LookupKey(&v1_, api.scope, api.api_id, api.stage, inv.api_key),
         asio::use_awaitable);
-    if (!key_id) {
+    using Verdict = ApiGatewayService::KeyCheck::Verdict;
+    if (check.verdict == Verdict::kForbidden) {
       co_return GatewayError(403, "Forbidden", "ForbiddenException");
     }
-    inv.api_key_id = *key_id;
+    if (check.verdict == Verdict::kThrottled) {
+      co_return GatewayError(429, "Too Many Requests", "TooManyRequestsException");
+    }
+    if (check.verdict == Verdict::kQuotaExceeded) {
+      co_return GatewayError(429, "Limit Exceeded", "LimitExceededException");
+    }
+    inv.api_key_id = check.key_id;
   }
   // Request validation.
   std::string validator_id = json::GetStr(method, "requestValidatorId");

@@ -42,7 +42,8 @@ std::string ResponseType(const protocol::HttpResponse& res, const std::string& m
     case 415:
       return "UNSUPPORTED_MEDIA_TYPE";
     case 429:
-      return "THROTTLED";
+      return Header(res, "x-amzn-ErrorType") == "LimitExceededException" ? "QUOTA_EXCEEDED"
+                                                                          : "THROTTLED";
     case 504:
       return "INTEGRATION_TIMEOUT";
     default:

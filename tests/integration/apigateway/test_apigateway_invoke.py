@@ -245,6 +245,22 @@ def test_api_key_required(nimbus, apigw, echo_arn):
     assert identity["apiKey"] == key["value"] and identity["apiKeyId"] == key["id"]
     status, _, _ = call(nimbus, url, headers={"x-api-key": "wrong" * 5})
     assert status == 403
+    # The plan's quota and throttle apply per key.
+    apigw.update_usage_plan(usagePlanId=plan["id"], patchOperations=[
+        {"op": "replace", "path": "/quota/limit", "value": "2"},
+        {"op": "replace", "path": "/quota/period", "value": "DAY"}])
+    codes = [call(nimbus, url, headers={"x-api-key": key["value"]})[0] for _ in range(3)]
+    assert codes == [200, 200, 429]
+    status, _, body = call(nimbus, url, headers={"x-api-key": key["value"]})
+    assert status == 429 and as_json(body) == {"message": "Limit Exceeded"}
+    throttled = apigw.create_usage_plan(name="slow", apiStages=[{"apiId": api_id, "stage": "p"}],
+                                        throttle={"rateLimit": 0.01, "burstLimit": 1})
+    other = apigw.create_api_key(name="k2-" + uuid.uuid4().hex[:6], enabled=True)
+    apigw.create_usage_plan_key(usagePlanId=throttled["id"], keyId=other["id"],
+                                keyType="API_KEY")
+    assert call(nimbus, url, headers={"x-api-key": other["value"]})[0] == 200
+    status, _, body = call(nimbus, url, headers={"x-api-key": other["value"]})
+    assert status == 429 and as_json(body) == {"message": "Too Many Requests"}
 
 
 AUTHORIZER = """
