@@ -111,6 +111,14 @@ std::optional<RouteTarget> ByActionVersion(const protocol::HttpRequest& request)
   if (IsSqsQueuePath(request.path)) {
     return Aws(*SpecRegistry::Instance().FindIndex("sqs"), Protocol::kQuery);
   }
+  // SNS's SubscribeURL and UnsubscribeURL (the links in confirmation messages and envelopes)
+  // are unsigned GETs that carry no Version.
+  const std::string& action = form->at("Action");
+  if (action == "ConfirmSubscription" || action == "Unsubscribe") {
+    if (const auto* sns = SpecRegistry::Instance().FindIndex("sns")) {
+      return Aws(*sns, Protocol::kQuery);
+    }
+  }
   return std::nullopt;
 }
 

@@ -70,6 +70,18 @@ TEST(Router, UnsignedQueryByVersion) {
   EXPECT_EQ(Route(get).service, "sns");
 }
 
+TEST(Router, SnsSubscribeAndUnsubscribeUrlsCarryNoVersion) {
+  HttpRequest get;
+  get.method = "GET";
+  get.path = "/";
+  get.query = "Action=ConfirmSubscription&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At&Token=x";
+  EXPECT_EQ(Route(get).service, "sns");
+  get.query = "Action=Unsubscribe&SubscriptionArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At%3Aid";
+  EXPECT_EQ(Route(get).service, "sns");
+  get.query = "Action=ListUsers";  // any other action still needs a Version or a signature
+  EXPECT_EQ(Route(get).kind, RouteTarget::Kind::kNone);
+}
+
 TEST(Router, OldSqsClientsPostToTheQueueUrl) {
   HttpRequest r;
   r.method = "POST";

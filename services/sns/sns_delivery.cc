@@ -25,7 +25,6 @@ constexpr size_t kSqsBatch = 10;
 constexpr size_t kSqsBatchBytes = 262144;
 // HTTP deliveries in flight or waiting for a retry; past this new ones are dropped (logged).
 constexpr int64_t kMaxHttpPending = 10000;
-constexpr char kApiVersion[] = "2010-03-31";
 
 struct QueueRef {
   std::string url;
@@ -63,8 +62,8 @@ struct SnsService::HttpAttempt {
 
 std::string SnsService::QueryUrl(const std::string& base, const std::string& action,
                                  const std::string& params) const {
-  // Version lets the edge tell this unsigned GET is an SNS call.
-  return base + "/?Action=" + action + "&" + params + "&Version=" + kApiVersion;
+  // AWS's form, without Version: the edge routes these two unsigned actions to SNS by name.
+  return base + "/?Action=" + action + "&" + params;
 }
 
 std::string SnsService::CertUrl(const Target& t) const { return t.base_url + kSigningCertPath; }
