@@ -124,4 +124,43 @@ inline const std::string& PairKey(const std::pair<std::string, const rapidjson::
   return p.first;
 }
 
+// One page of (key, entity) items as a List* answer: `member` holds each entity as `render`
+// draws it, then IsTruncated/Marker.
+template <class Render>
+rapidjson::Document PageOut(const std::vector<std::pair<std::string, const rapidjson::Value*>>& all,
+                            const PageRequest& page, const char* member, Render render) {
+  auto p = Paginate(all, page, PairKey);
+  rapidjson::Document out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const auto& [key, doc] : p.items) {
+    list.PushBack(render(*doc, a), a);
+  }
+  out.AddMember(rapidjson::StringRef(member), std::move(list), a);
+  SetPageInfo(out, p.next_marker);
+  return out;
+}
+inline rapidjson::Value PlainCopy(const rapidjson::Value& entity, Alloc& a) {
+  return PublicCopy(entity, a);
+}
+
+// DeleteUser/DeleteGroup/DeleteRole refuse while policies are still inline or attached.
+inline std::optional<AwsError> PoliciesStillHeld(const rapidjson::Value& entity) {
+  if (entity.HasMember("_inline") && entity["_inline"].MemberCount() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
+  }
+  if (entity.HasMember("_attached") && entity["_attached"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  }
+  return std::nullopt;
+}
+
+// The stored form of a permissions boundary.
+inline rapidjson::Value BoundaryValue(const std::string& arn, Alloc& a) {
+  rapidjson::Value b(rapidjson::kObjectType);
+  b.AddMember("PermissionsBoundaryType", "Policy", a);
+  b.AddMember("PermissionsBoundaryArn", Str(arn, a), a);
+  return b;
+}
+
 }  // namespace nimbus::iam

@@ -303,10 +303,7 @@ Result<Output> PutBoundary(IamStore& s, IamState& state, const std::string& acco
   }
   auto& a = (*holder)->GetAllocator();
   (*holder)->RemoveMember("PermissionsBoundary");
-  rapidjson::Value b(rapidjson::kObjectType);
-  b.AddMember("PermissionsBoundaryType", "Policy", a);
-  b.AddMember("PermissionsBoundaryArn", Str(arn, a), a);
-  (*holder)->AddMember("PermissionsBoundary", std::move(b), a);
+  (*holder)->AddMember("PermissionsBoundary", BoundaryValue(arn, a), a);
   s.Save(account, h.kind, KeyOf(name));
   return EmptyOutput();
 }

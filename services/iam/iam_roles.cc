@@ -92,10 +92,7 @@ Result<Output> IamService::CreateRole(RequestContext& ctx, ParamReader& in) {
   }
   d.AddMember("MaxSessionDuration", max_session, a);
   if (!boundary.empty()) {
-    rapidjson::Value b(rapidjson::kObjectType);
-    b.AddMember("PermissionsBoundaryType", "Policy", a);
-    b.AddMember("PermissionsBoundaryArn", Str(boundary, a), a);
-    d.AddMember("PermissionsBoundary", std::move(b), a);
+    d.AddMember("PermissionsBoundary", BoundaryValue(boundary, a), a);
   }
   if (auto e = MergeTags(d, in.Value("Tags"), a)) {
     return *e;
@@ -124,16 +121,8 @@ Result<Output> IamService::ListRoles(RequestContext& ctx, ParamReader& in) {
     return *e;
   }
   auto all = Listing(store(), ctx.scope.account_id, Kind::kRole, in.String("PathPrefix", "/"));
-  auto p = Paginate(all, page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value roles(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    roles.PushBack(RoleOut(*doc, a, true), a);
-  }
-  out.AddMember("Roles", std::move(roles), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+  return PageOut(all, page, "Roles",
+                 [](const rapidjson::Value& doc, Alloc& a) { return RoleOut(doc, a, true); });
 }
 
 Result<Output> IamService::UpdateRole(RequestContext& ctx, ParamReader& in) {
@@ -203,11 +192,8 @@ Result<Output> IamService::DeleteRole(RequestContext& ctx, ParamReader& in) {
     return errors::Unmodifiable("Cannot perform the operation on the protected role '" + name +
                                 "' - this role is only modifiable by AWS");
   }
-  if (r.HasMember("_inline") && r["_inline"].MemberCount() > 0) {
-    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
-  }
-  if (r.HasMember("_attached") && r["_attached"].Size() > 0) {
-    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  if (auto e = PoliciesStillHeld(r)) {
+    return *e;
   }
   for (const auto& [key, profile] : store().All(account, Kind::kInstanceProfile)) {
     if (profile.HasMember("_roles") && ArrayHas(profile["_roles"], StringMember(r, "RoleName"))) {
@@ -370,16 +356,9 @@ Result<Output> IamService::ListInstanceProfiles(RequestContext& ctx, ParamReader
   }
   const std::string& account = ctx.scope.account_id;
   auto all = Listing(store(), account, Kind::kInstanceProfile, in.String("PathPrefix", "/"));
-  auto p = Paginate(all, page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value list(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    list.PushBack(InstanceProfileOut(store(), account, *doc, a), a);
-  }
-  out.AddMember("InstanceProfiles", std::move(list), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+  return PageOut(all, page, "InstanceProfiles", [&](const rapidjson::Value& doc, Alloc& a) {
+    return InstanceProfileOut(store(), account, doc, a);
+  });
 }
 
 Result<Output> IamService::DeleteInstanceProfile(RequestContext& ctx, ParamReader& in) {
@@ -457,16 +436,9 @@ Result<Output> IamService::ListInstanceProfilesForRole(RequestContext& ctx, Para
       all.emplace_back(key, &profile);
     }
   }
-  auto p = Paginate(all, page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value list(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    list.PushBack(InstanceProfileOut(store(), account, *doc, a), a);
-  }
-  out.AddMember("InstanceProfiles", std::move(list), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+  return PageOut(all, page, "InstanceProfiles", [&](const rapidjson::Value& doc, Alloc& a) {
+    return InstanceProfileOut(store(), account, doc, a);
+  });
 }
 
 Result<Output> IamService::TagInstanceProfile(RequestContext& ctx, ParamReader& in) {

@@ -155,10 +155,7 @@ Result<Output> IamService::CreateUser(RequestContext& ctx, ParamReader& in) {
   d.AddMember("Arn", Str(UserArn(account, path, name), a), a);
   d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
   if (!boundary.empty()) {
-    rapidjson::Value b(rapidjson::kObjectType);
-    b.AddMember("PermissionsBoundaryType", "Policy", a);
-    b.AddMember("PermissionsBoundaryArn", Str(boundary, a), a);
-    d.AddMember("PermissionsBoundary", std::move(b), a);
+    d.AddMember("PermissionsBoundary", BoundaryValue(boundary, a), a);
   }
   if (auto e = MergeTags(d, in.Value("Tags"), a)) {
     return *e;
@@ -200,19 +197,12 @@ Result<Output> IamService::ListUsers(RequestContext& ctx, ParamReader& in) {
     return *e;
   }
   auto all = Listing(store(), ctx.scope.account_id, Kind::kUser, in.String("PathPrefix", "/"));
-  auto p = Paginate(all, page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value users(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    rapidjson::Value u = PublicCopy(*doc, a);
+  return PageOut(all, page, "Users", [](const rapidjson::Value& doc, Alloc& a) {
+    rapidjson::Value u = PublicCopy(doc, a);
     u.RemoveMember("Tags");  // AWS: ListUsers leaves out tags and boundaries
     u.RemoveMember("PermissionsBoundary");
-    users.PushBack(std::move(u), a);
-  }
-  out.AddMember("Users", std::move(users), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+    return u;
+  });
 }
 
 Result<Output> IamService::UpdateUser(RequestContext& ctx, ParamReader& in) {
@@ -240,11 +230,8 @@ Result<Output> IamService::DeleteUser(RequestContext& ctx, ParamReader& in) {
     return user.error();
   }
   const auto& u = **user;
-  if (u.HasMember("_inline") && u["_inline"].MemberCount() > 0) {
-    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
-  }
-  if (u.HasMember("_attached") && u["_attached"].Size() > 0) {
-    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  if (auto e = PoliciesStillHeld(u)) {
+    return *e;
   }
   if (u.HasMember("_groups") && u["_groups"].Size() > 0) {
     return errors::DeleteConflict("Cannot delete entity, must remove users from group first.");
@@ -339,16 +326,7 @@ Result<Output> IamService::ListGroups(RequestContext& ctx, ParamReader& in) {
     return *e;
   }
   auto all = Listing(store(), ctx.scope.account_id, Kind::kGroup, in.String("PathPrefix", "/"));
-  auto p = Paginate(all, page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value groups(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    groups.PushBack(PublicCopy(*doc, a), a);
-  }
-  out.AddMember("Groups", std::move(groups), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+  return PageOut(all, page, "Groups", PlainCopy);
 }
 
 Result<Output> IamService::UpdateGroup(RequestContext& ctx, ParamReader& in) {
@@ -370,11 +348,8 @@ Result<Output> IamService::DeleteGroup(RequestContext& ctx, ParamReader& in) {
   if (g.HasMember("_users") && g["_users"].Size() > 0) {
     return errors::DeleteConflict("Cannot delete entity, must remove users from group first.");
   }
-  if ((g.HasMember("_inline") && g["_inline"].MemberCount() > 0)) {
-    return errors::DeleteConflict("Cannot delete entity, must delete policies first.");
-  }
-  if (g.HasMember("_attached") && g["_attached"].Size() > 0) {
-    return errors::DeleteConflict("Cannot delete entity, must detach all policies first.");
+  if (auto e = PoliciesStillHeld(g)) {
+    return *e;
   }
   store().Erase(account, Kind::kGroup, KeyOf(name));
   return EmptyOutput();
@@ -441,16 +416,8 @@ Result<Output> IamService::ListGroupsForUser(RequestContext& ctx, ParamReader& i
   if (auto e = ReadPage(in, page)) {
     return *e;
   }
-  auto p = Paginate(Listed(store(), account, **user, "_groups", Kind::kGroup), page, PairKey);
-  Output out(rapidjson::kObjectType);
-  auto& a = out.GetAllocator();
-  rapidjson::Value list(rapidjson::kArrayType);
-  for (const auto& [key, doc] : p.items) {
-    list.PushBack(PublicCopy(*doc, a), a);
-  }
-  out.AddMember("Groups", std::move(list), a);
-  SetPageInfo(out, p.next_marker);
-  return out;
+  return PageOut(Listed(store(), account, **user, "_groups", Kind::kGroup), page, "Groups",
+                 PlainCopy);
 }
 
 Result<Output> IamService::CreateAccessKey(RequestContext& ctx, ParamReader& in) {
