@@ -4,19 +4,20 @@
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace nimbus::sqs {
 namespace asio = boost::asio;
 
 GroupCommit::GroupCommit(asio::any_io_executor strand, storage::Database& db)
-    : strand_(strand), db_(db), flush_timer_(strand) {
+    : strand_(strand), db_(db), alive_(std::make_shared<bool>(true)) {
   db_.SetGroupListener([this](bool committed) { Finish(committed); });
 }
 
 GroupCommit::~GroupCommit() {
   db_.SetGroupListener(nullptr);
-  flush_timer_.cancel();
+  *alive_ = false;
 }
 
 std::shared_ptr<GroupCommit::Round> GroupCommit::Join() {
@@ -26,15 +27,16 @@ std::shared_ptr<GroupCommit::Round> GroupCommit::Join() {
   }
   if (!flush_pending_) {
     flush_pending_ = true;
-    // Already due: the handler runs after the handlers that are ready now, once the reactor
-    // has been polled, which is when every send that arrived meanwhile has joined.
-    flush_timer_.expires_at(std::chrono::steady_clock::time_point::min());
-    flush_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) {
-        return;  // shutting down: ~Database commits what is open
-      }
-      flush_pending_ = false;
-      Flush();
+    // Two turns of the strand: the commit runs after the handlers queued now and after those
+    // that the sends arriving meanwhile queue behind them, without a timer (and its syscalls).
+    asio::post(strand_, [this, alive = alive_] {
+      asio::post(strand_, [this, alive] {
+        if (!*alive) {
+          return;  // shutting down: ~Database commits what is open
+        }
+        flush_pending_ = false;
+        Flush();
+      });
     });
   }
   return round_;
