@@ -147,8 +147,15 @@ ExecuteApiDataPlane::ExecuteApiDataPlane(ApiGatewayService& v1, asio::any_io_exe
       client_(client) {}
 
 ExecuteApiDataPlane::~ExecuteApiDataPlane() {
-  http_pool_.stop();
-  http_pool_.join();
+  if (http_pool_) {
+    http_pool_->stop();
+    http_pool_->join();
+  }
+}
+
+asio::any_io_executor ExecuteApiDataPlane::HttpExecutor() {
+  std::call_once(http_pool_started_, [this] { http_pool_.emplace(2); });
+  return http_pool_->get_executor();
 }
 
 bool ExecuteApiDataPlane::Matches(const HttpRequest& request) const {
@@ -489,7 +496,7 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::HttpProxy(Invocation& inv, st
   }
   call.url = std::move(url);
   call.body = inv.request->body;
-  auto result = co_await FetchHttp(http_pool_.get_executor(), std::move(call));
+  auto result = co_await FetchHttp(HttpExecutor(), std::move(call));
   if (!result.ok) {
     co_return inv.api->v2 ? GatewayError(503, "Service Unavailable")
                           : GatewayError(504, "Endpoint request timed out");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -72,7 +73,11 @@ class ExecuteApiDataPlane final : public edge::DataPlane {
   ApiGatewayV2Service& v2_;
   boost::asio::any_io_executor v2_strand_;
   ServiceClient& client_;
-  boost::asio::thread_pool http_pool_{2};
+  // HTTP integrations block on libcurl, so they run here, never on a strand. Started by the
+  // first HTTP integration: idle processes keep one thread (startup and RSS targets).
+  boost::asio::any_io_executor HttpExecutor();
+  std::once_flag http_pool_started_;
+  std::optional<boost::asio::thread_pool> http_pool_;
 };
 
 }  // namespace nimbus::apigateway

@@ -331,7 +331,7 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::NonProxy(Invocation& inv,
       call.headers.emplace_back("Content-Type", std::string(inv.request->Header("content-type")));
     }
     call.body = body;
-    auto result = co_await FetchHttp(http_pool_.get_executor(), std::move(call));
+    auto result = co_await FetchHttp(HttpExecutor(), std::move(call));
     if (!result.ok) {
       co_return GatewayError(504, "Endpoint request timed out");
     }
