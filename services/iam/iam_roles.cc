@@ -33,6 +33,29 @@ rapidjson::Value RoleOut(const rapidjson::Value& role, Alloc& a, bool list_form)
   return r;
 }
 
+// The instance profile and role that AddRoleToInstanceProfile and
+// RemoveRoleFromInstanceProfile name.
+struct ProfileAndRole {
+  std::string name;  // the profile, as requested
+  std::string role_name;
+  rapidjson::Document* profile;
+  std::string canonical_role;  // as stored
+};
+Result<ProfileAndRole> FindProfileAndRole(IamStore& s, const std::string& account,
+                                          ParamReader& in) {
+  std::string name = in.String("InstanceProfileName");
+  std::string role_name = in.String("RoleName");
+  auto* profile = FindNamed(s, account, Kind::kInstanceProfile, name);
+  if (profile == nullptr) {
+    return errors::NoSuchInstanceProfile(name);
+  }
+  auto role = RequireRole(s, account, role_name);
+  if (!role) {
+    return role.error();
+  }
+  return ProfileAndRole{name, role_name, profile, StringMember(**role, "RoleName")};
+}
+
 }  // namespace
 
 rapidjson::Value InstanceProfileOut(IamStore& store, const std::string& account,
@@ -376,41 +399,29 @@ Result<Output> IamService::DeleteInstanceProfile(RequestContext& ctx, ParamReade
 }
 
 Result<Output> IamService::AddRoleToInstanceProfile(RequestContext& ctx, ParamReader& in) {
-  std::string name = in.String("InstanceProfileName");
-  std::string role_name = in.String("RoleName");
   const std::string& account = ctx.scope.account_id;
-  auto* profile = FindNamed(store(), account, Kind::kInstanceProfile, name);
-  if (profile == nullptr) {
-    return errors::NoSuchInstanceProfile(name);
+  auto found = FindProfileAndRole(store(), account, in);
+  if (!found) {
+    return found.error();
   }
-  auto role = RequireRole(store(), account, role_name);
-  if (!role) {
-    return role.error();
-  }
+  auto& [name, role_name, profile, canonical] = *found;
   auto& roles = (*profile)["_roles"];
   if (roles.Size() >= 1) {
     // AWS: an instance profile holds at most one role.
     return errors::LimitExceeded("Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1");
   }
-  roles.PushBack(Str(StringMember(**role, "RoleName"), profile->GetAllocator()),
-                 profile->GetAllocator());
+  roles.PushBack(Str(canonical, profile->GetAllocator()), profile->GetAllocator());
   store().Save(account, Kind::kInstanceProfile, KeyOf(name));
   return EmptyOutput();
 }
 
 Result<Output> IamService::RemoveRoleFromInstanceProfile(RequestContext& ctx, ParamReader& in) {
-  std::string name = in.String("InstanceProfileName");
-  std::string role_name = in.String("RoleName");
   const std::string& account = ctx.scope.account_id;
-  auto* profile = FindNamed(store(), account, Kind::kInstanceProfile, name);
-  if (profile == nullptr) {
-    return errors::NoSuchInstanceProfile(name);
+  auto found = FindProfileAndRole(store(), account, in);
+  if (!found) {
+    return found.error();
   }
-  auto role = RequireRole(store(), account, role_name);
-  if (!role) {
-    return role.error();
-  }
-  std::string canonical = StringMember(**role, "RoleName");
+  auto& [name, role_name, profile, canonical] = *found;
   if (!ArrayHas((*profile)["_roles"], canonical)) {
     return errors::NoSuchEntity("Role " + role_name + " is not in instance profile " + name + ".");
   }

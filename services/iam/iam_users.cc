@@ -122,6 +122,30 @@ std::vector<std::pair<std::string, const rapidjson::Value*>> Listed(IamStore& s,
   return out;
 }
 
+// The group and user that AddUserToGroup and RemoveUserFromGroup name.
+struct Membership {
+  std::string group_name;  // as requested
+  std::string user_name;
+  rapidjson::Document* group;
+  rapidjson::Document* user;
+  std::string canonical_group;  // as stored
+  std::string canonical_user;
+};
+Result<Membership> FindMembership(IamStore& s, const std::string& account, ParamReader& in) {
+  std::string group_name = in.String("GroupName");
+  std::string user_name = in.String("UserName");
+  auto group = RequireGroup(s, account, group_name);
+  if (!group) {
+    return group.error();
+  }
+  auto user = RequireUser(s, account, user_name);
+  if (!user) {
+    return user.error();
+  }
+  return Membership{group_name, user_name, *group, *user, StringMember(**group, "GroupName"),
+                    StringMember(**user, "UserName")};
+}
+
 }  // namespace
 
 std::string NewAccessKeyId(std::string_view prefix) { return NewKeyId(prefix); }
@@ -357,23 +381,16 @@ Result<Output> IamService::DeleteGroup(RequestContext& ctx, ParamReader& in) {
 
 Result<Output> IamService::AddUserToGroup(RequestContext& ctx, ParamReader& in) {
   const std::string& account = ctx.scope.account_id;
-  std::string group_name = in.String("GroupName");
-  std::string user_name = in.String("UserName");
-  auto group = RequireGroup(store(), account, group_name);
-  if (!group) {
-    return group.error();
+  auto m = FindMembership(store(), account, in);
+  if (!m) {
+    return m.error();
   }
-  auto user = RequireUser(store(), account, user_name);
-  if (!user) {
-    return user.error();
-  }
-  std::string canonical_group = StringMember(**group, "GroupName");
-  std::string canonical_user = StringMember(**user, "UserName");
-  auto& groups = Member(**user, "_groups", rapidjson::kArrayType, (*user)->GetAllocator());
+  auto& [group_name, user_name, group, user, canonical_group, canonical_user] = *m;
+  auto& groups = Member(*user, "_groups", rapidjson::kArrayType, user->GetAllocator());
   if (!ArrayHas(groups, canonical_group)) {
-    groups.PushBack(Str(canonical_group, (*user)->GetAllocator()), (*user)->GetAllocator());
-    auto& users = Member(**group, "_users", rapidjson::kArrayType, (*group)->GetAllocator());
-    users.PushBack(Str(canonical_user, (*group)->GetAllocator()), (*group)->GetAllocator());
+    groups.PushBack(Str(canonical_group, user->GetAllocator()), user->GetAllocator());
+    auto& users = Member(*group, "_users", rapidjson::kArrayType, group->GetAllocator());
+    users.PushBack(Str(canonical_user, group->GetAllocator()), group->GetAllocator());
     store().Save(account, Kind::kUser, KeyOf(user_name));
     store().Save(account, Kind::kGroup, KeyOf(group_name));
   }
@@ -382,24 +399,17 @@ Result<Output> IamService::AddUserToGroup(RequestContext& ctx, ParamReader& in) 
 
 Result<Output> IamService::RemoveUserFromGroup(RequestContext& ctx, ParamReader& in) {
   const std::string& account = ctx.scope.account_id;
-  std::string group_name = in.String("GroupName");
-  std::string user_name = in.String("UserName");
-  auto group = RequireGroup(store(), account, group_name);
-  if (!group) {
-    return group.error();
+  auto m = FindMembership(store(), account, in);
+  if (!m) {
+    return m.error();
   }
-  auto user = RequireUser(store(), account, user_name);
-  if (!user) {
-    return user.error();
-  }
-  std::string canonical_group = StringMember(**group, "GroupName");
-  std::string canonical_user = StringMember(**user, "UserName");
-  auto& groups = Member(**user, "_groups", rapidjson::kArrayType, (*user)->GetAllocator());
+  auto& [group_name, user_name, group, user, canonical_group, canonical_user] = *m;
+  auto& groups = Member(*user, "_groups", rapidjson::kArrayType, user->GetAllocator());
   if (!ArrayHas(groups, canonical_group)) {
     return errors::NoSuchEntity("User " + user_name + " is not in group " + group_name + ".");
   }
   ArrayRemove(groups, canonical_group);
-  ArrayRemove(Member(**group, "_users", rapidjson::kArrayType, (*group)->GetAllocator()),
+  ArrayRemove(Member(*group, "_users", rapidjson::kArrayType, group->GetAllocator()),
               canonical_user);
   store().Save(account, Kind::kUser, KeyOf(user_name));
   store().Save(account, Kind::kGroup, KeyOf(group_name));
