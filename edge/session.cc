@@ -50,7 +50,13 @@ http::response<http::string_body> ToBeast(protocol::HttpResponse&& res, unsigned
   out.version(version);
   out.result(res.status);
   for (auto& [name, value] : res.headers) {
-    out.set(name, value);
+    // Set-Cookie is the one field that may repeat (each cookie its own field); any other
+    // name is written once, the last value winning.
+    if (beast::iequals(name, "set-cookie")) {
+      out.insert(http::field::set_cookie, value);
+    } else {
+      out.set(name, value);
+    }
   }
   out.keep_alive(keep_alive);
   if (head) {

@@ -346,13 +346,19 @@ HttpResponse MapResponseV1(const std::string& payload, bool allow_cookies, bool 
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     has_type = has_type || lower == "content-type";
-    // One field per name: the edge writes a response header once, so repeated values are
-    // joined as HTTP allows (RFC 9110 §5.3). Set-Cookie cannot be joined; its last value wins.
+    // One field per name, repeated values joined as HTTP allows (RFC 9110 §5.3), except
+    // Set-Cookie, which cannot be joined: one field per cookie (the edge writes them all).
+    if (lower == "set-cookie") {
+      for (const auto& v : headers[name]) {
+        res.headers.emplace_back(name, v);
+      }
+      continue;
+    }
     std::string joined;
     for (const auto& v : headers[name]) {
       joined += (joined.empty() ? "" : ", ") + v;
     }
-    res.headers.emplace_back(name, lower == "set-cookie" ? headers[name].back() : joined);
+    res.headers.emplace_back(name, joined);
   }
   if (allow_cookies) {
     if (const Value* c = json::Get(*d, "cookies"); c && c->IsArray()) {

@@ -27,7 +27,7 @@ def handler(event, context):
     answer = {'statusCode': 200, 'headers': {'content-type': 'application/json', 'x-v': '2'},
               'body': json.dumps(event)}
     if event.get('version') == '2.0':
-        answer['cookies'] = ['a=1; Path=/']  # a 2.0-only member
+        answer['cookies'] = ['a=1; Path=/', 'b=2; HttpOnly']  # a 2.0-only member
     return answer
 """
 
@@ -123,7 +123,7 @@ def test_quick_create_payload_2_event_field_by_field(nimbus, v2, echo):
         host=host_of(api_id, nimbus.port))
     assert status == 200, body
     assert headers["x-v"] == "2"
-    assert headers["Set-Cookie"] == "a=1; Path=/"
+    assert headers.get_all("Set-Cookie") == ["a=1; Path=/", "b=2; HttpOnly"]  # one field each
     event = as_json(body)
     assert set(event) <= V2_KEYS
     assert event["version"] == "2.0"
