@@ -242,6 +242,9 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::NonProxy(Invocation& inv,
       // AWS: an empty body renders as {} in request templates.
       body = vtl::Render(chosen->GetString(), MakeInput(inv, body.empty() ? "{}" : body),
                          overrides);
+    } catch (const vtl::InvalidJsonBody& e) {
+      // AWS: a template reading a body that is not JSON is the client's fault.
+      co_return GatewayError(400, e.what(), "BadRequestException");
     } catch (const std::exception&) {
       co_return GatewayError(500, "Internal server error");
     }

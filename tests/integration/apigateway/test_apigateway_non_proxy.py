@@ -71,6 +71,10 @@ def test_aws_lambda_integration_with_templates_and_selection_patterns(nimbus, ap
                            headers | {"X-Op": "x"})
     assert status == 500
     assert as_json(body)["errorMessage"] == "Internal: crashed"  # passthrough, no template
+    # A body the request template cannot read as JSON is the client's error, as with AWS.
+    status, _, body = call(nimbus, base + "/add", "POST", "{not json", headers)
+    assert status == 400, body
+    assert as_json(body)["message"].startswith("Could not parse request body into json")
 
 
 class _Backend(http.server.BaseHTTPRequestHandler):
