@@ -1,134 +1,65 @@
 #include "cli/http_fetch.h"
 
-#include <openssl/ssl.h>
+#include <curl/curl.h>
 
+#include <memory>
 #include <stdexcept>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-
 namespace nimbus::cli {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
 namespace {
 
-constexpr uint64_t kBodyLimit = 64ull * 1024 * 1024;
-constexpr auto kTimeout = std::chrono::seconds(30);
+constexpr curl_off_t kBodyLimit = 64ll * 1024 * 1024;
+constexpr long kTimeoutMs = 30000;
 
-struct Url {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;
-};
-
-Url ParseUrl(const std::string& url) {
-  Url u;
-  std::string rest;
-  if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    u.tls = true;
-    rest = url.substr(8);
-  } else {
-    throw std::runtime_error("not an http(s) URL: " + url);
+size_t AppendBody(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() + size * count > static_cast<size_t>(kBodyLimit)) {
+    return 0;  // makes libcurl fail the transfer with CURLE_WRITE_ERROR
   }
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (!authority.empty() && authority.front() == '[') {  // [v6]:port
-    size_t close = authority.find(']');
-    u.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') {
-      u.port = authority.substr(close + 2);
-    }
-  } else if (size_t colon = authority.rfind(':'); colon != std::string::npos) {
-    u.host = authority.substr(0, colon);
-    u.port = authority.substr(colon + 1);
-  } else {
-    u.host = authority;
-  }
-  if (u.host.empty()) {
-    throw std::runtime_error("no host in URL: " + url);
-  }
-  if (u.port.empty()) {
-    u.port = u.tls ? "443" : "80";
-  }
-  return u;
-}
-
-template <class Stream>
-http::response<http::string_body> Exchange(Stream& stream, const Url& u) {
-  http::request<http::empty_body> req{http::verb::get, u.target, 11};
-  req.set(http::field::host, u.host);
-  req.set(http::field::user_agent, "nimbus/" NIMBUS_VERSION);
-  req.set(http::field::accept, "*/*");
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(kBodyLimit);
-  http::read(stream, buffer, parser);
-  return parser.release();
-}
-
-http::response<http::string_body> GetOnce(const Url& u) {
-  asio::io_context ioc;
-  asio::ip::tcp::resolver resolver(ioc);
-  auto endpoints = resolver.resolve(u.host, u.port);
-  if (!u.tls) {
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(kTimeout);
-    stream.connect(endpoints);
-    return Exchange(stream, u);
-  }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str())) {
-    throw std::runtime_error("cannot set TLS server name " + u.host);
-  }
-  stream.set_verify_callback(asio::ssl::host_name_verification(u.host));
-  beast::get_lowest_layer(stream).expires_after(kTimeout);
-  beast::get_lowest_layer(stream).connect(endpoints);
-  stream.handshake(asio::ssl::stream_base::client);
-  return Exchange(stream, u);
+  body->append(data, size * count);
+  return size * count;
 }
 
 }  // namespace
 
+// Over libcurl (loaded on first use, services/common/lazy_curl.cc), so the server binary
+// does not load libssl at every start for a command-line feature.
 std::string HttpGet(const std::string& url) {
-  std::string current = url;
-  for (int hop = 0; hop <= 5; ++hop) {
-    Url u = ParseUrl(current);
-    http::response<http::string_body> res;
-    try {
-      res = GetOnce(u);
-    } catch (const boost::system::system_error& e) {
-      throw std::runtime_error("GET " + current + ": " + e.code().message());
-    }
-    unsigned status = res.result_int();
-    if (status >= 300 && status < 400 && res.count(http::field::location) != 0) {
-      std::string location(res[http::field::location]);
-      if (location.rfind("http://", 0) != 0 && location.rfind("https://", 0) != 0) {
-        location = (u.tls ? "https://" : "http://") + u.host + ":" + u.port +
-                   (location.empty() || location.front() != '/' ? "/" : "") + location;
-      }
-      current = location;
-      continue;
-    }
-    if (status >= 400) {
-      throw std::runtime_error("GET " + current + ": HTTP " + std::to_string(status));
-    }
-    return std::move(res.body());
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw std::runtime_error("not an http(s) URL: " + url);
   }
-  throw std::runtime_error("GET " + url + ": too many redirects");
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) {
+    throw std::runtime_error("GET " + url + ": libcurl is not available");
+  }
+  std::string body;
+  char detail[CURL_ERROR_SIZE] = {};  // libcurl's specific reason ("SSL certificate problem: ...")
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kTimeoutMs);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, kBodyLimit);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  CURLcode rc = curl_easy_perform(h);
+  if (rc == CURLE_TOO_MANY_REDIRECTS) {
+    throw std::runtime_error("GET " + url + ": too many redirects");
+  }
+  if (rc != CURLE_OK) {
+    throw std::runtime_error("GET " + url + ": " +
+                             (detail[0] != '\0' ? detail : curl_easy_strerror(rc)));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  if (status >= 400) {
+    throw std::runtime_error("GET " + url + ": HTTP " + std::to_string(status));
+  }
+  return body;
 }
 
 }  // namespace nimbus::cli

@@ -334,7 +334,7 @@ def test_payload_url_errors(py_fn, tmp_path):
         assert run.returncode == 2 and "HTTP 404" in run.stderr, run
         run = hh.invoke(py_fn, "--payload", f"https://127.0.0.1:{tls.server_address[1]}/e")
         assert run.returncode == 2, run
-        assert "certificate verify failed" in run.stderr, run
+        assert "certificate" in run.stderr, run  # libcurl: "SSL certificate problem: ..."
         assert run.stdout == ""
     finally:
         server.shutdown()
