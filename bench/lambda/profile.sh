@@ -6,18 +6,13 @@
 # Sections (each writes markdown to $OUT/profile.md):
 #   1. python -X importtime of the python bootstrap's imports (5 runs, medians);
 #   2. the bootstraps alone against a minimal Runtime API (lambench rapi), each start paired with
-#      a bare interpreter start: the shipped python bootstrap vs an experimental variant
-#      (bootstrap_variant.py: plain socket instead of http.client, lazy traceback), alternated
-#      in rounds, and the shipped node bootstrap;
+#      a bare interpreter start: the shipped python bootstrap (3 rounds) and node bootstrap;
 #   3. what the first function of a runtime pays once per server: nimbus's interpreter probe
 #      (popen of `python3.X -c 'import sys; print(sys.executable)…'` through PATH, i.e. the pyenv
 #      shim; `node -p …`), timed as nimbus runs it (/bin/sh -c);
 #   4. one python cold start through nimbus under strace -f -ttt, reduced to milestones (edge
 #      -> spawn -> interpreter -> imports -> /next -> /response -> reply); strace slows every
 #      syscall, so durations are inflated, the order and the split are what count;
-#   4b. the same server, cold starts and warm invokes with the shipped python bootstrap and with
-#      the variant, by swapping the bootstrap file in the server's temporary work folder
-#      (${TMPDIR:-/tmp}/nimbus-<pid>/work/bootstrap; nothing in the repository is touched);
 #   5. warm invokes (python, one connection): perf trace of nimbus's sendmsg/recvmsg, reduced
 #      to per-invoke phases (nimbus in, runtime, nimbus out);
 #   6. throughput at LOAD_CONNS in flight: CPU split by process (perf record -a) and nimbus's
@@ -120,23 +115,20 @@ log "2. bootstraps alone against a minimal Runtime API"
 mkdir -p "$OUT/task"
 printf 'def handler(event, context):\n    return None\n' >"$OUT/task/index.py"
 printf 'exports.handler = async () => null;\n' >"$OUT/task/index.js"
-python3 "$HERE/bootstrap_variant.py" "$BOOT/python_bootstrap.py" "$OUT/python_bootstrap_variant.py"
 export _HANDLER=index.handler LAMBDA_TASK_ROOT="$OUT/task"
-SHIPPED=() VARIANT=()
+SHIPPED=()
 for r in 1 2 3; do
   "${RTP[@]}" "$LB" rapi -e -n 5 -x "$PY_REAL -c pass" -- "$PY_REAL" -u "$BOOT/python_bootstrap.py" >"$OUT/rapi-py-shipped.$r.txt"
-  "${RTP[@]}" "$LB" rapi -e -n 5 -x "$PY_REAL -c pass" -- "$PY_REAL" -u "$OUT/python_bootstrap_variant.py" >"$OUT/rapi-py-variant.$r.txt"
-  SHIPPED+=("$OUT/rapi-py-shipped.$r.txt"); VARIANT+=("$OUT/rapi-py-variant.$r.txt")
+  SHIPPED+=("$OUT/rapi-py-shipped.$r.txt")
 done
 "${RTP[@]}" "$LB" rapi -e -n 10 -x "$NODE_REAL -e 0" -- "$NODE_REAL" "$BOOT/node_bootstrap.js" >"$OUT/rapi-node.txt"
 unset _HANDLER LAMBDA_TASK_ROOT
 md "### 2. The bootstraps alone: spawn → first GET /invocation/next, against lambench's minimal Runtime API"
 md ""
-md "Shipped and variant alternated in 3 rounds of 5 (+1 warm-up each); every start paired with a bare interpreter start (spawn → exit) right before it."
+md "Python in 3 rounds of 5 (+1 warm-up each); every start paired with a bare interpreter start (spawn → exit) right before it."
 md ""
 python3 "$HERE/analyze.py" rapi \
-  "python, shipped (http.client)=$(IFS=,; echo "${SHIPPED[*]}")" \
-  "python, variant (socket, lazy traceback)=$(IFS=,; echo "${VARIANT[*]}")" \
+  "python, shipped=$(IFS=,; echo "${SHIPPED[*]}")" \
   "node, shipped=$OUT/rapi-node.txt" >>"$MD"
 md ""
 
@@ -188,42 +180,6 @@ if ((HAVE_STRACE)); then
 else
   md "### 4. (strace not installed: skipped)"
 fi
-
-# ---- 4b. A/B through nimbus: shipped bootstrap vs the variant ------------------------------------
-# Nimbus writes its bootstraps into its work folder on the first spawn and reads the file at every
-# spawn after that: swapping the file in this server's temporary folder (nothing in the
-# repository) runs the variant through the whole real path.
-log "4b. cold and warm through nimbus: shipped python bootstrap vs the variant"
-python3 "$HERE/lambdactl.py" create "$HOST:$PORT" primer2 "$PY_RUNTIME"
-BOOT_DIR="${TMPDIR:-/tmp}/nimbus-$NIMBUS_PID/work/bootstrap"
-[[ -f "$BOOT_DIR/python_bootstrap.py" ]] || die "no bootstrap in $BOOT_DIR"
-cp "$BOOT_DIR/python_bootstrap.py" "$OUT/python_bootstrap_shipped.py"
-use_variant() { cp "$OUT/python_bootstrap_variant.py" "$BOOT_DIR/python_bootstrap.py"; }
-use_shipped() { cp "$OUT/python_bootstrap_shipped.py" "$BOOT_DIR/python_bootstrap.py"; }
-AB_S=() AB_V=()
-for r in 1 2 3; do
-  python3 "$HERE/lambdactl.py" bodies "$OUT/bodies" "$PY_RUNTIME" "abs$r" 4 "$PY_REAL" -c pass >/dev/null
-  python3 "$HERE/lambdactl.py" bodies "$OUT/bodies" "$PY_RUNTIME" "abv$r" 4 "$PY_REAL" -c pass >/dev/null
-  use_shipped
-  "${RTP[@]}" "$LB" cold -e -p "$PORT" -- "$OUT/bodies/abs$r-"*.req >"$OUT/ab-cold-shipped.$r.txt"
-  use_variant
-  "${RTP[@]}" "$LB" cold -e -p "$PORT" -- "$OUT/bodies/abv$r-"*.req >"$OUT/ab-cold-variant.$r.txt"
-  AB_S+=("$OUT/ab-cold-shipped.$r.txt"); AB_V+=("$OUT/ab-cold-variant.$r.txt")
-done
-python3 "$HERE/lambdactl.py" create "$HOST:$PORT" abwarmv "$PY_RUNTIME"  # its environment runs the variant
-use_shipped
-python3 "$HERE/lambdactl.py" create "$HOST:$PORT" abwarms "$PY_RUNTIME"
-"${RTP[@]}" "$LB" warm -p "$PORT" -f "$FLOOR_PORT" -F abwarms -n 1000 -w 200 >"$OUT/ab-warm-shipped.txt"
-"${RTP[@]}" "$LB" warm -p "$PORT" -f "$FLOOR_PORT" -F abwarmv -n 1000 -w 200 >"$OUT/ab-warm-variant.txt"
-md "### 4b. Through nimbus: the shipped python bootstrap vs the variant (socket, lazy traceback)"
-md ""
-md "The bootstrap file in this server's temporary work folder is swapped between batches (3 rounds of 4 new functions each, alternated; every cold start paired with \`python3 -c pass\` right before it). Then 1,000 warm invokes each on an environment started with either file."
-md ""
-python3 "$HERE/analyze.py" cold \
-  "shipped=$(IFS=,; echo "${AB_S[*]}")" "variant=$(IFS=,; echo "${AB_V[*]}")" >>"$MD"
-md ""
-python3 "$HERE/analyze.py" warm "shipped=$OUT/ab-warm-shipped.txt" "variant=$OUT/ab-warm-variant.txt" >>"$MD"
-md ""
 
 # ---- 5. warm phases -----------------------------------------------------------------------------
 if ((HAVE_PERF)); then

@@ -24,7 +24,7 @@
 # Output: markdown on stdout and $OUT/summary.md; raw client output in $OUT/*.txt, per-sample
 # latencies in $OUT/warm-*.samples, server log in $OUT/nimbus.log.
 # Files: run.sh (this), lambench.c (client), lambdactl.py (zips, CreateFunction bodies),
-# summarize.py (markdown); profile.sh + analyze.py + bootstrap_variant.py: the evidence (where a
+# summarize.py (markdown); profile.sh + analyze.py: the evidence (where a
 # cold start and a warm invoke spend their time; see bench/RESULTS.md, section Lambda).
 set -euo pipefail
 
