@@ -43,6 +43,20 @@ Result<Value*> ApiGatewayService::MethodIn(rapidjson::Document& api, ParamReader
   return m;
 }
 
+Result<ApiGatewayService::MethodRef> ApiGatewayService::MethodOf(const RequestContext& ctx,
+                                                                 ParamReader& in) {
+  std::string api_id = in.String("restApiId");
+  auto api = Api(ctx, api_id);
+  if (!api) {
+    return api.error();
+  }
+  auto m = MethodIn(**api, in);
+  if (!m) {
+    return m.error();
+  }
+  return MethodRef{std::move(api_id), *api, *m};
+}
+
 Result<Output> ApiGatewayService::PutMethod(RequestContext& ctx, ParamReader& in) {
   std::string api_id = in.String("restApiId");
   auto api = Api(ctx, api_id);
@@ -92,32 +106,25 @@ Result<Output> ApiGatewayService::PutMethod(RequestContext& ctx, ParamReader& in
 }
 
 Result<Output> ApiGatewayService::GetMethod(RequestContext& ctx, ParamReader& in) {
-  auto api = Api(ctx, in.String("restApiId"));
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  return Copy(**m);
+  auto& [api_id, api, m] = *target;
+  return Copy(*m);
 }
 
 Result<Output> ApiGatewayService::UpdateMethod(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  if (auto err = json::ApplyPatch(**m, in.Value("patchOperations"), (*api)->GetAllocator())) {
+  auto& [api_id, api, m] = *target;
+  if (auto err = json::ApplyPatch(*m, in.Value("patchOperations"), api->GetAllocator())) {
     return *err;
   }
   Save(ctx, api_id);
-  return Copy(**m);
+  return Copy(*m);
 }
 
 Result<Output> ApiGatewayService::DeleteMethod(RequestContext& ctx, ParamReader& in) {
@@ -141,16 +148,12 @@ Result<Output> ApiGatewayService::DeleteMethod(RequestContext& ctx, ParamReader&
 // ---- Method responses ---------------------------------------------------------------------------
 
 Result<Output> ApiGatewayService::PutMethodResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto& a = (*api)->GetAllocator();
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
+  auto& [api_id, api, m] = *target;
+  auto& a = api->GetAllocator();
   std::string status = in.String("statusCode");
   if (status.size() != 3 || status[0] < '1' || status[0] > '5') {
     return errors::BadRequest("Invalid status code specified");
@@ -158,22 +161,19 @@ Result<Output> ApiGatewayService::PutMethodResponse(RequestContext& ctx, ParamRe
   Value resp(rapidjson::kObjectType);
   resp.AddMember("statusCode", Str(status, a), a);
   json::CopyMembers(in.params(), resp, {"responseParameters", "responseModels"}, a);
-  Value& responses = json::Child(**m, "methodResponses", a);
+  Value& responses = json::Child(*m, "methodResponses", a);
   json::Set(responses, status, std::move(resp), a);
   Save(ctx, api_id);
   return Copy(responses[status.c_str()]);
 }
 
 Result<Output> ApiGatewayService::GetMethodResponse(RequestContext& ctx, ParamReader& in) {
-  auto api = Api(ctx, in.String("restApiId"));
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* responses = Member(**m, "methodResponses");
+  auto& [api_id, api, m] = *target;
+  Value* responses = Member(*m, "methodResponses");
   Value* r = responses ? Member(*responses, in.String("statusCode")) : nullptr;
   if (r == nullptr) {
     return errors::InvalidResponseStatus();
@@ -182,21 +182,17 @@ Result<Output> ApiGatewayService::GetMethodResponse(RequestContext& ctx, ParamRe
 }
 
 Result<Output> ApiGatewayService::UpdateMethodResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* responses = Member(**m, "methodResponses");
+  auto& [api_id, api, m] = *target;
+  Value* responses = Member(*m, "methodResponses");
   Value* r = responses ? Member(*responses, in.String("statusCode")) : nullptr;
   if (r == nullptr) {
     return errors::InvalidResponseStatus();
   }
-  if (auto err = json::ApplyPatch(*r, in.Value("patchOperations"), (*api)->GetAllocator())) {
+  if (auto err = json::ApplyPatch(*r, in.Value("patchOperations"), api->GetAllocator())) {
     return *err;
   }
   Save(ctx, api_id);
@@ -204,16 +200,12 @@ Result<Output> ApiGatewayService::UpdateMethodResponse(RequestContext& ctx, Para
 }
 
 Result<Output> ApiGatewayService::DeleteMethodResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* responses = Member(**m, "methodResponses");
+  auto& [api_id, api, m] = *target;
+  Value* responses = Member(*m, "methodResponses");
   if (responses == nullptr || !responses->RemoveMember(in.String("statusCode").c_str())) {
     return errors::InvalidResponseStatus();
   }
@@ -224,16 +216,12 @@ Result<Output> ApiGatewayService::DeleteMethodResponse(RequestContext& ctx, Para
 // ---- Integrations -------------------------------------------------------------------------------
 
 Result<Output> ApiGatewayService::PutIntegration(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto& a = (*api)->GetAllocator();
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
+  auto& [api_id, api, m] = *target;
+  auto& a = api->GetAllocator();
   std::string type = in.String("type");
   if (kIntegrationTypes.count(type) == 0) {
     return errors::BadRequest("Invalid integration type specified. Valid values are HTTP, "
@@ -279,26 +267,23 @@ Result<Output> ApiGatewayService::PutIntegration(RequestContext& ctx, ParamReade
   }
   integ.AddMember("cacheKeyParameters", keys, a);
   // A replaced integration keeps its responses, as AWS does.
-  if (Value* old = Member(**m, "methodIntegration")) {
+  if (Value* old = Member(*m, "methodIntegration")) {
     if (Value* responses = Member(*old, "integrationResponses")) {
       integ.AddMember("integrationResponses", Value(*responses, a), a);
     }
   }
-  json::Set(**m, "methodIntegration", std::move(integ), a);
+  json::Set(*m, "methodIntegration", std::move(integ), a);
   Save(ctx, api_id);
-  return Copy((**m)["methodIntegration"]);
+  return Copy((*m)["methodIntegration"]);
 }
 
 Result<Output> ApiGatewayService::GetIntegration(RequestContext& ctx, ParamReader& in) {
-  auto api = Api(ctx, in.String("restApiId"));
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  Value* integ = Member(*m, "methodIntegration");
   if (integ == nullptr) {
     return errors::NoIntegration();
   }
@@ -306,20 +291,16 @@ Result<Output> ApiGatewayService::GetIntegration(RequestContext& ctx, ParamReade
 }
 
 Result<Output> ApiGatewayService::UpdateIntegration(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  Value* integ = Member(*m, "methodIntegration");
   if (integ == nullptr) {
     return errors::NoIntegration();
   }
-  if (auto err = json::ApplyPatch(*integ, in.Value("patchOperations"), (*api)->GetAllocator())) {
+  if (auto err = json::ApplyPatch(*integ, in.Value("patchOperations"), api->GetAllocator())) {
     return *err;
   }
   Save(ctx, api_id);
@@ -327,16 +308,12 @@ Result<Output> ApiGatewayService::UpdateIntegration(RequestContext& ctx, ParamRe
 }
 
 Result<Output> ApiGatewayService::DeleteIntegration(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  if (!(*m)->RemoveMember("methodIntegration")) {
+  auto& [api_id, api, m] = *target;
+  if (!m->RemoveMember("methodIntegration")) {
     return errors::NoIntegration();
   }
   Save(ctx, api_id);
@@ -346,17 +323,13 @@ Result<Output> ApiGatewayService::DeleteIntegration(RequestContext& ctx, ParamRe
 // ---- Integration responses ----------------------------------------------------------------------
 
 Result<Output> ApiGatewayService::PutIntegrationResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto& a = (*api)->GetAllocator();
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  auto& a = api->GetAllocator();
+  Value* integ = Member(*m, "methodIntegration");
   if (integ == nullptr) {
     return errors::NoIntegration();
   }
@@ -380,15 +353,12 @@ Result<Output> ApiGatewayService::PutIntegrationResponse(RequestContext& ctx, Pa
 }
 
 Result<Output> ApiGatewayService::GetIntegrationResponse(RequestContext& ctx, ParamReader& in) {
-  auto api = Api(ctx, in.String("restApiId"));
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  Value* integ = Member(*m, "methodIntegration");
   if (integ == nullptr) {
     return errors::NoIntegration();
   }
@@ -401,22 +371,18 @@ Result<Output> ApiGatewayService::GetIntegrationResponse(RequestContext& ctx, Pa
 }
 
 Result<Output> ApiGatewayService::UpdateIntegrationResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  Value* integ = Member(*m, "methodIntegration");
   Value* responses = integ ? Member(*integ, "integrationResponses") : nullptr;
   Value* r = responses ? Member(*responses, in.String("statusCode")) : nullptr;
   if (r == nullptr) {
     return errors::InvalidResponseStatus();
   }
-  if (auto err = json::ApplyPatch(*r, in.Value("patchOperations"), (*api)->GetAllocator())) {
+  if (auto err = json::ApplyPatch(*r, in.Value("patchOperations"), api->GetAllocator())) {
     return *err;
   }
   Save(ctx, api_id);
@@ -424,16 +390,12 @@ Result<Output> ApiGatewayService::UpdateIntegrationResponse(RequestContext& ctx,
 }
 
 Result<Output> ApiGatewayService::DeleteIntegrationResponse(RequestContext& ctx, ParamReader& in) {
-  std::string api_id = in.String("restApiId");
-  auto api = Api(ctx, api_id);
-  if (!api) {
-    return api.error();
+  auto target = MethodOf(ctx, in);
+  if (!target) {
+    return target.error();
   }
-  auto m = MethodIn(**api, in);
-  if (!m) {
-    return m.error();
-  }
-  Value* integ = Member(**m, "methodIntegration");
+  auto& [api_id, api, m] = *target;
+  Value* integ = Member(*m, "methodIntegration");
   Value* responses = integ ? Member(*integ, "integrationResponses") : nullptr;
   if (responses == nullptr || !responses->RemoveMember(in.String("statusCode").c_str())) {
     return errors::InvalidResponseStatus();

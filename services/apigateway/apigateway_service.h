@@ -145,6 +145,13 @@ class ApiGatewayService final : public Service {
                                          const std::string& body, bool merge);
   Result<rapidjson::Value*> ResourceIn(rapidjson::Document& api, const std::string& id);
   Result<rapidjson::Value*> MethodIn(rapidjson::Document& api, ParamReader& in);
+  // The method named by the request's restApiId, resourceId and httpMethod, with its API.
+  struct MethodRef {
+    std::string api_id;
+    rapidjson::Document* api;
+    rapidjson::Value* method;
+  };
+  Result<MethodRef> MethodOf(const RequestContext& ctx, ParamReader& in);
   // The child collection `kind` ("models", "stages", ...) of an API.
   Result<Output> ListChildren(const RequestContext& ctx, ParamReader& in, const char* kind,
                               bool paged);
