@@ -314,6 +314,22 @@ Result<Output> ApiGatewayV2Service::DeleteCorsConfiguration(RequestContext& ctx,
 
 // ---- Generic children ---------------------------------------------------------------------------
 
+namespace {
+
+// "Invalid Route identifier specified <id>": the kind named by the id member ("RouteId",
+// "StageName"), as the Update handlers name it.
+AwsError ChildNotFound(std::string_view id_member, const std::string& id) {
+  for (std::string_view suffix : {"Id", "Name"}) {
+    if (id_member.size() > suffix.size() && id_member.ends_with(suffix)) {
+      id_member.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  return errors::NotFound("Invalid " + std::string(id_member) + " identifier specified " + id);
+}
+
+}  // namespace
+
 Result<Output> ApiGatewayV2Service::GetChild(const RequestContext& ctx, ParamReader& in,
                                              const char* kind, const char* id_member) {
   auto api = Api(ctx, in.String("ApiId"));
@@ -323,8 +339,7 @@ Result<Output> ApiGatewayV2Service::GetChild(const RequestContext& ctx, ParamRea
   std::string id = in.String(id_member);
   const Value* v = json::Get((**api)[kind], id);
   if (v == nullptr) {
-    return errors::NotFound("Invalid " + std::string(id_member).substr(0, std::strlen(id_member) - 2) +
-                            " identifier specified " + id);
+    return ChildNotFound(id_member, id);
   }
   return Copy(*v);
 }
@@ -365,8 +380,7 @@ Result<Output> ApiGatewayV2Service::DeleteChild(const RequestContext& ctx, Param
   }
   std::string id = in.String(id_member);
   if (!(**api)[kind].RemoveMember(id.c_str())) {
-    return errors::NotFound("Invalid " + std::string(id_member).substr(0, std::strlen(id_member) - 2) +
-                            " identifier specified " + id);
+    return ChildNotFound(id_member, id);
   }
   Changed(ctx, api_id);
   return Empty();

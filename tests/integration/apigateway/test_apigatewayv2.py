@@ -97,6 +97,13 @@ def test_control_plane_crud_and_errors(v2, echo):
     v2.delete_route(ApiId=api_id, RouteId=route["RouteId"])
     v2.delete_integration(ApiId=api_id, IntegrationId=integ["IntegrationId"])
     v2.delete_stage(ApiId=api_id, StageName="dev")
+    for get, key, label in ((v2.get_stage, {"StageName": "dev"}, "Stage"),
+                            (v2.get_route, {"RouteId": route["RouteId"]}, "Route")):
+        with pytest.raises(ClientError) as e:
+            get(ApiId=api_id, **key)
+        assert error_of(e) == ("NotFoundException", 404)
+        assert e.value.response["Error"]["Message"] == \
+            f"Invalid {label} identifier specified {list(key.values())[0]}"
     v2.delete_api(ApiId=api_id)
     with pytest.raises(ClientError) as e:
         v2.get_api(ApiId=api_id)
