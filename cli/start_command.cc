@@ -141,7 +141,7 @@ int RunServer() {
   // IAM's state, shared by IAM, STS and the edge's access control (SigV4, ENFORCE_IAM).
   auto iam_state = std::make_shared<iam::IamState>();
   iam::IamAccessControl access_control(iam_state);
-  edge::Dispatcher dispatcher(ioc);
+  edge::Dispatcher dispatcher(ioc, config.io_threads);
   edge::Gateway gateway(config, dispatcher);
   gateway.SetAccessControl(&access_control);
   std::optional<lambda::FunctionUrlDataPlane> function_urls;

@@ -13,6 +13,11 @@ if(NIMBUS_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Asio keeps freed handler and coroutine-frame memory for reuse, by default two blocks per kind
+# per thread; a request holds about a dozen coroutine frames at once, so most of them went back
+# to malloc (memalign) and free every time. Every translation unit must agree on the value.
+add_compile_definitions(BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE=16)
+
 # nimbus_add_library(NAME x SOURCES ... LIBS ...)
 function(nimbus_add_library)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;LIBS" ${ARGN})

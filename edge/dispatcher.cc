@@ -118,6 +118,9 @@ asio::awaitable<Result<rapidjson::Document>> Dispatcher::Dispatch(
     co_return NotImplemented(spec.name, op.name);
   }
   entry->used.store(true, std::memory_order_relaxed);
+  if (inline_handlers_) {
+    co_return co_await RunHandler(*handler, ctx, call.params);
+  }
   co_return co_await asio::co_spawn(entry->strand, RunHandler(*handler, ctx, call.params),
                                     asio::use_awaitable);
 }

@@ -19,7 +19,11 @@ namespace nimbus::edge {
 // ServiceClient for cross-service calls.
 class Dispatcher final : public ServiceClient {
  public:
-  explicit Dispatcher(boost::asio::io_context& ioc) : ioc_(ioc) {}
+  // `io_threads`: how many threads run `ioc`. With one, every strand's work already runs on
+  // that thread in order, so handlers run inline in the caller's coroutine instead of hopping
+  // to the service's strand and back (two queue round trips per request).
+  Dispatcher(boost::asio::io_context& ioc, int io_threads)
+      : ioc_(ioc), inline_handlers_(io_threads == 1) {}
 
   // Registers a service and checks its operation table against its model: an operation name
   // that isn't in the model throws std::logic_error (a typo must fail at startup).
@@ -59,6 +63,7 @@ class Dispatcher final : public ServiceClient {
   Entry* Find(std::string_view service);
 
   boost::asio::io_context& ioc_;
+  const bool inline_handlers_;
   std::map<std::string, std::unique_ptr<Entry>, std::less<>> entries_;
 };
 

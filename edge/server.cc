@@ -19,13 +19,22 @@ using asio::ip::tcp;
 Server::Server(asio::io_context& ioc, const Config& config, Gateway& gateway)
     : ioc_(ioc), config_(config), gateway_(gateway), drain_timer_(ioc) {}
 
+asio::any_io_executor Server::ConnectionExecutor() {
+  // One thread runs everything in order already; a strand per connection would only add a
+  // queue and a lock to every completion.
+  if (config_.io_threads == 1) {
+    return ioc_.get_executor();
+  }
+  return asio::make_strand(ioc_);
+}
+
 Server::~Server() = default;
 
 std::vector<tcp::endpoint> Server::Listen() {
   std::vector<tcp::endpoint> bound;
   for (const auto& addr : config_.listen) {
     tcp::endpoint endpoint(asio::ip::make_address(addr.host), addr.port);
-    auto acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(ioc_));
+    auto acceptor = std::make_unique<tcp::acceptor>(ConnectionExecutor());
     acceptor->open(endpoint.protocol());
     acceptor->set_option(asio::socket_base::reuse_address(true));
     if (endpoint.address().is_v6()) {
@@ -45,7 +54,7 @@ std::vector<tcp::endpoint> Server::Listen() {
 asio::awaitable<void> Server::Accept(tcp::acceptor& acceptor) {
   for (;;) {
     auto [ec, socket] =
-        co_await acceptor.async_accept(asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
+        co_await acceptor.async_accept(ConnectionExecutor(), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
         co_return;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,7 +23,7 @@ class Session;
 
 // The HTTP/1.1 listener(s): keep-alive, pipelining (requests on one connection are answered in
 // order), a body limit with a 413 above it, idle timeouts, and a graceful stop. Each connection
-// runs on its own strand.
+// runs on its own strand when several threads run the io_context.
 class Server {
  public:
   Server(boost::asio::io_context& ioc, const Config& config, Gateway& gateway);
@@ -45,6 +46,7 @@ class Server {
 
  private:
   boost::asio::awaitable<void> Accept(boost::asio::ip::tcp::acceptor& acceptor);
+  boost::asio::any_io_executor ConnectionExecutor();
   void PollDrained();
 
   boost::asio::io_context& ioc_;

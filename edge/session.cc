@@ -36,7 +36,10 @@ protocol::HttpRequest ToProtocol(http::request<http::string_body>&& req) {
   for (const auto& field : req) {
     std::string name(field.name_string());
     for (auto& c : name) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      // Field names are ASCII tokens; no locale lookup per character.
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
     }
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }

@@ -20,17 +20,24 @@ std::string NewUuid() {
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant 10
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
-  int pos = 0;
-  for (int i = 0; i < 32; ++i) {
-    if (pos == 8 || pos == 13 || pos == 18 || pos == 23) {
-      ++pos;
+  // 8-4-4-4-12: the dash positions are fixed, so each half is written straight through.
+  char buf[36];
+  auto put = [&buf](int pos, uint64_t word, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[pos + i] = kHex[word & 0xF];
+      word >>= 4;
     }
-    uint64_t word = i < 16 ? hi : lo;
-    int shift = 60 - 4 * (i % 16);
-    out[pos++] = kHex[(word >> shift) & 0xF];
-  }
-  return out;
+  };
+  put(0, hi >> 32, 8);
+  buf[8] = '-';
+  put(9, hi >> 16, 4);
+  buf[13] = '-';
+  put(14, hi, 4);
+  buf[18] = '-';
+  put(19, lo >> 48, 4);
+  buf[23] = '-';
+  put(24, lo, 12);
+  return std::string(buf, sizeof(buf));
 }
 
 std::string RandomHex(size_t n) {
