@@ -350,9 +350,12 @@ Result<Function> LambdaService::ResolveFunction(const RequestContext& ctx, Param
 std::optional<AwsError> LambdaService::ApplyConfiguration(ParamReader& in, FunctionVersion& v) {
   if (auto runtime = in.OptString("Runtime")) {
     if (!KnownRuntime(*runtime)) {
-      return errors::ValidationField(*runtime, "runtime",
-                                     "Member must satisfy enum value set: " + RuntimeEnumText() +
-                                         " or be a valid ARN");
+      // AWS checks the runtime in the service, not in its input validation: this one is an
+      // InvalidParameterValueException, and its message has no "1 validation error detected".
+      return errors::InvalidParameterValue("Value " + *runtime +
+                                           " at 'runtime' failed to satisfy constraint: Member "
+                                           "must satisfy enum value set: " +
+                                           RuntimeEnumText() + " or be a valid ARN");
     }
     if (DeprecatedRuntime(*runtime)) {
       return errors::InvalidParameterValue(

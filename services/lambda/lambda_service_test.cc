@@ -242,7 +242,8 @@ TEST_F(LambdaServiceTest, CreateValidation) {
   EXPECT_EQ(create(R"("FunctionName":"bad name","Role":")" + std::string(kRole) +
                    R"(","Runtime":"python3.12","Handler":"h")"),
             "ValidationException");
-  EXPECT_EQ(create(base + R"(,"Runtime":"python9","Handler":"h")"), "ValidationException");
+  EXPECT_EQ(create(base + R"(,"Runtime":"python9","Handler":"h")"),
+            "InvalidParameterValueException");
   EXPECT_EQ(create(base + R"(,"Runtime":"python2.7","Handler":"h")"),
             "InvalidParameterValueException");
   EXPECT_EQ(create(R"("FunctionName":"ok","Role":"not-a-role","Runtime":"python3.12","Handler":"h")"),

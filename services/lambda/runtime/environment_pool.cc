@@ -40,7 +40,9 @@ namespace {
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kInitAllowance{10};  // AWS: the init phase has its own 10 s
 constexpr size_t kTailBytes = 4096;
-constexpr uint64_t kMaxResponseBytes = 6 * 1024 * 1024 + 1024;
+// AWS: a synchronous response may be 6 MB plus 100 bytes; more fails the invocation with
+// Function.ResponseSizeTooLarge.
+constexpr uint64_t kMaxResponseBytes = 6291556;
 constexpr char kApiPrefix[] = "/2018-06-01/runtime/";
 
 int64_t EpochMs() {
@@ -685,6 +687,18 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (ec == http::error::body_limit && parser.is_header_done()) {
+      // The body is left unread, so the connection closes after the 413; the runtime's later
+      // /error for the same invocation then meets InvalidStateTransition.
+      FailOversizedResponse(*env, std::string(parser.get().target()));
+      http::response<http::string_body> res{http::status::payload_too_large, 11};
+      res.set(http::field::content_type, "application/json");
+      res.keep_alive(false);
+      res.body() = ErrorJson("RequestEntityTooLarge", "Payload too large");
+      res.prepare_payload();
+      co_await http::async_write(stream, res, kUseTuple);
+      co_return;
+    }
     if (ec) {
       co_return;
     }
@@ -784,6 +798,18 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
     if (wec || !res.keep_alive()) {
       co_return;
     }
+  }
+}
+
+void EnvironmentPool::FailOversizedResponse(Environment& env, const std::string& target) {
+  auto& inv = env.current;
+  if (inv && inv->delivered && !inv->done &&
+      target == std::string(kApiPrefix) + "invocation/" + inv->request.request_id + "/response") {
+    Complete(env,
+             ErrorJson("Function.ResponseSizeTooLarge",
+                       "Response payload size exceeded maximum allowed payload size (" +
+                           std::to_string(kMaxResponseBytes) + " bytes)."),
+             true);
   }
 }
 

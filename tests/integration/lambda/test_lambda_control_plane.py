@@ -175,7 +175,7 @@ def test_invalid_values_rejected_server_side(nimbus):
     lam = ns.boto3_client(nimbus, "lambda", validate=False)
     with raises_aws("ValidationException", 400):
         h.create(lam, "bad name!")
-    with raises_aws("ValidationException", 400):
+    with raises_aws("InvalidParameterValueException", 400):
         h.create(lam, h.name(), Runtime="python9.9")
     with raises_aws("ValidationException", 400):
         h.create(lam, h.name(), Timeout=0)
