@@ -43,6 +43,9 @@ constexpr size_t kTailBytes = 4096;
 // AWS: a synchronous response may be 6 MB plus 100 bytes; more fails the invocation with
 // Function.ResponseSizeTooLarge.
 constexpr uint64_t kMaxResponseBytes = 6291556;
+// Bodies up to this are read whole, so an oversized response still gets its 413 on a connection
+// the runtime can keep using; beyond it the connection is dropped.
+constexpr uint64_t kRuntimeApiBodyCap = 64 * 1024 * 1024;
 constexpr char kApiPrefix[] = "/2018-06-01/runtime/";
 
 int64_t EpochMs() {
@@ -685,20 +688,8 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes);
+    parser.body_limit(kRuntimeApiBodyCap);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
-    if (ec == http::error::body_limit && parser.is_header_done()) {
-      // The body is left unread, so the connection closes after the 413; the runtime's later
-      // /error for the same invocation then meets InvalidStateTransition.
-      FailOversizedResponse(*env, std::string(parser.get().target()));
-      http::response<http::string_body> res{http::status::payload_too_large, 11};
-      res.set(http::field::content_type, "application/json");
-      res.keep_alive(false);
-      res.body() = ErrorJson("RequestEntityTooLarge", "Payload too large");
-      res.prepare_payload();
-      co_await http::async_write(stream, res, kUseTuple);
-      co_return;
-    }
     if (ec) {
       co_return;
     }
@@ -773,6 +764,14 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
         reply(400, ErrorJson("InvalidRequestID", "Invalid request ID"));
       } else if (!env->current->delivered || env->current->done) {
         reply(403, ErrorJson("InvalidStateTransition", "Invalid state transition"));
+      } else if (action == "response" && req.body().size() > kMaxResponseBytes) {
+        std::string limit = "maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +
+                            " bytes).";
+        reply(413, ErrorJson("RequestEntityTooLarge", "Exceeded " + limit));
+        Complete(*env,
+                 ErrorJson("Function.ResponseSizeTooLarge",
+                           "Response payload size exceeded " + limit),
+                 true);
       } else if (action == "response") {
         // aws-lambda-go reports failures mid-stream in trailers.
         std::string trailer_type(req["Lambda-Runtime-Function-Error-Type"]);
@@ -798,18 +797,6 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
     if (wec || !res.keep_alive()) {
       co_return;
     }
-  }
-}
-
-void EnvironmentPool::FailOversizedResponse(Environment& env, const std::string& target) {
-  auto& inv = env.current;
-  if (inv && inv->delivered && !inv->done &&
-      target == std::string(kApiPrefix) + "invocation/" + inv->request.request_id + "/response") {
-    Complete(env,
-             ErrorJson("Function.ResponseSizeTooLarge",
-                       "Response payload size exceeded maximum allowed payload size (" +
-                           std::to_string(kMaxResponseBytes) + " bytes)."),
-             true);
   }
 }
 

@@ -97,8 +97,6 @@ class EnvironmentPool {
   boost::asio::awaitable<void> AcceptRuntimeApi(std::shared_ptr<Environment> env);
   boost::asio::awaitable<void> ServeRuntimeApi(std::shared_ptr<Environment> env,
                                                boost::asio::ip::tcp::socket socket);
-  // A /response body over AWS's limit: the invocation fails with Function.ResponseSizeTooLarge.
-  void FailOversizedResponse(Environment& env, const std::string& target);
   boost::asio::awaitable<void> ReadLogs(std::shared_ptr<Environment> env);
   void ArmWatchdog(const std::shared_ptr<Environment>& env);
 
