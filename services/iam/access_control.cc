@@ -112,9 +112,10 @@ RequestFacts FactsFor(const Principal& p, const AccessRequest& r, const Resolved
   f.Set("aws:PrincipalArn", p.role_arn.empty() ? p.arn : p.role_arn);
   f.Set("aws:PrincipalAccount", p.account_id);
   f.Set("aws:userid", p.user_id);
-  f.Set("aws:PrincipalType", p.kind == Principal::Kind::kUser          ? "User"
-                             : p.kind == Principal::Kind::kAssumedRole ? "AssumedRole"
-                                                                       : "Account");
+  f.Set("aws:PrincipalType", p.kind == Principal::Kind::kUser            ? "User"
+                             : p.kind == Principal::Kind::kAssumedRole   ? "AssumedRole"
+                             : p.kind == Principal::Kind::kFederatedUser ? "FederatedUser"
+                                                                         : "Account");
   if (p.kind == Principal::Kind::kUser) {
     f.Set("aws:username", p.name);
   }

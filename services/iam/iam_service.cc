@@ -97,6 +97,28 @@ void IamService::Register(OperationTable& t) {
   t.Add("UpdateRole", this, &IamService::UpdateRole);
   t.Add("UpdateRoleDescription", this, &IamService::UpdateRoleDescription);
   t.Add("UpdateUser", this, &IamService::UpdateUser);
+  RegisterFederation(t);
+}
+
+void IamService::RegisterFederation(OperationTable& t) {
+  t.Add("CreateOpenIDConnectProvider", this, &IamService::CreateOpenIDConnectProvider);
+  t.Add("GetOpenIDConnectProvider", this, &IamService::GetOpenIDConnectProvider);
+  t.Add("ListOpenIDConnectProviders", this, &IamService::ListOpenIDConnectProviders);
+  t.Add("DeleteOpenIDConnectProvider", this, &IamService::DeleteOpenIDConnectProvider);
+  t.Add("AddClientIDToOpenIDConnectProvider", this, &IamService::AddClientIDToOpenIDConnectProvider);
+  t.Add("RemoveClientIDFromOpenIDConnectProvider", this, &IamService::RemoveClientIDFromOpenIDConnectProvider);
+  t.Add("UpdateOpenIDConnectProviderThumbprint", this, &IamService::UpdateOpenIDConnectProviderThumbprint);
+  t.Add("TagOpenIDConnectProvider", this, &IamService::TagOpenIDConnectProvider);
+  t.Add("UntagOpenIDConnectProvider", this, &IamService::UntagOpenIDConnectProvider);
+  t.Add("ListOpenIDConnectProviderTags", this, &IamService::ListOpenIDConnectProviderTags);
+  t.Add("CreateSAMLProvider", this, &IamService::CreateSAMLProvider);
+  t.Add("GetSAMLProvider", this, &IamService::GetSAMLProvider);
+  t.Add("ListSAMLProviders", this, &IamService::ListSAMLProviders);
+  t.Add("UpdateSAMLProvider", this, &IamService::UpdateSAMLProvider);
+  t.Add("DeleteSAMLProvider", this, &IamService::DeleteSAMLProvider);
+  t.Add("TagSAMLProvider", this, &IamService::TagSAMLProvider);
+  t.Add("UntagSAMLProvider", this, &IamService::UntagSAMLProvider);
+  t.Add("ListSAMLProviderTags", this, &IamService::ListSAMLProviderTags);
 }
 
 void IamService::Start(const ServiceEnv& env) { state_->Start(env); }

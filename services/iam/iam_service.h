@@ -120,7 +120,28 @@ class IamService final : public Service {
   Result<Output> SimulatePrincipalPolicy(RequestContext& ctx, ParamReader& in);
   Result<Output> SimulateCustomPolicy(RequestContext& ctx, ParamReader& in);
 
+  // OpenID Connect and SAML identity providers (iam_federation.cc).
+  Result<Output> CreateOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListOpenIDConnectProviders(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> AddClientIDToOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> RemoveClientIDFromOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateOpenIDConnectProviderThumbprint(RequestContext& ctx, ParamReader& in);
+  Result<Output> TagOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> UntagOpenIDConnectProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListOpenIDConnectProviderTags(RequestContext& ctx, ParamReader& in);
+  Result<Output> CreateSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListSAMLProviders(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> TagSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> UntagSAMLProvider(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListSAMLProviderTags(RequestContext& ctx, ParamReader& in);
+
  private:
+  void RegisterFederation(OperationTable& t);
   IamStore& store() { return state_->store(); }
   double Now(const RequestContext& ctx) const { return ctx.clock->NowSeconds(); }
 

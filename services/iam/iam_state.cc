@@ -124,9 +124,10 @@ Result<SigningIdentity> IamState::Identify(const std::string& key_id,
     out.secret = StringMember(*session, "SecretAccessKey");
     auto& p = out.principal;
     std::string kind = StringMember(*session, "_kind");
-    p.kind = kind == "assumed-role" ? Principal::Kind::kAssumedRole
-             : kind == "user"       ? Principal::Kind::kUser
-                                    : Principal::Kind::kRoot;
+    p.kind = kind == "assumed-role"     ? Principal::Kind::kAssumedRole
+             : kind == "user"           ? Principal::Kind::kUser
+             : kind == "federated-user" ? Principal::Kind::kFederatedUser
+                                        : Principal::Kind::kRoot;
     p.account_id = StringMember(*session, "_account");
     p.arn = StringMember(*session, "_arn");
     p.user_id = StringMember(*session, "_user_id");
@@ -203,7 +204,10 @@ PolicySet IamState::PoliciesFor(const Principal& principal) {
   if (!principal.access_key_id.empty() && principal.access_key_id.rfind("ASIA", 0) == 0) {
     session = store_->Find("", Kind::kSession, principal.access_key_id);
   }
-  if (principal.kind == Principal::Kind::kUser) {
+  if (principal.kind == Principal::Kind::kUser ||
+      (principal.kind == Principal::Kind::kFederatedUser && !principal.name.empty())) {
+    // A federated user shares the permissions of the IAM user that created it, within its
+    // session policies (below).
     if (auto* user = store_->Find(account, Kind::kUser, KeyOf(principal.name))) {
       add_entity(*user, "user", "user/" + principal.name);
       if (auto g = user->FindMember("_groups"); g != user->MemberEnd()) {
@@ -225,6 +229,11 @@ PolicySet IamState::PoliciesFor(const Principal& principal) {
       add_entity(*role, "role", "role/" + principal.name);
     }
   }
+  if (session != nullptr && principal.kind == Principal::Kind::kFederatedUser) {
+    // AWS: a federated user's permissions are the intersection of its creator's and the
+    // session policies; without session policies it has none.
+    set.has_session = true;
+  }
   if (session != nullptr) {
     std::string policy = StringMember(*session, "_policy");
     if (!policy.empty()) {
@@ -238,6 +247,10 @@ PolicySet IamState::PoliciesFor(const Principal& principal) {
                                Parsed(ManagedPolicyDocument(account, arn.GetString()))});
       }
     }
+  }
+  if (principal.kind == Principal::Kind::kFederatedUser && principal.name.empty()) {
+    // Created by the root, which may do anything: the session policies alone decide.
+    set.identity = set.session;
   }
   return set;
 }

@@ -23,6 +23,13 @@ enum class Kind : int {
   kSession = 7,    // global: STS temporary credentials
   kOidcProvider = 8,
   kAccountAlias = 9,
+  kSamlProvider = 10,
+  kServerCertificate = 11,
+  kMfaDevice = 12,          // virtual MFA devices, keyed by serial number
+  kAccountSettings = 13,    // the password policy and the credential report
+  kSigningCertificate = 14, // keyed by certificate id
+  kSshPublicKey = 15,       // keyed by key id
+  kServiceCredential = 16,  // keyed by credential id
 };
 
 // IAM state: entities as JSON objects shaped like IAM's output structures (Role, User, ...)

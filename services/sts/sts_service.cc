@@ -10,6 +10,7 @@
 #include "services/common/ids.h"
 #include "services/iam/iam_util.h"
 #include "services/iam/policy/policy_document.h"
+#include "services/sts/sts_internal.h"
 
 namespace nimbus::sts {
 namespace {
@@ -22,30 +23,7 @@ constexpr int64_t kMinDuration = 900;
 constexpr int64_t kChainedMax = 3600;
 constexpr size_t kMaxPackedPolicy = 2048;
 
-AwsError Validation(std::string message) {
-  return AwsError::Sender("ValidationError", std::move(message), 400);
-}
 
-AwsError AccessDenied(const std::string& caller, const std::string& action,
-                      const std::string& resource) {
-  return AwsError::Sender("AccessDenied",
-                          "User: " + caller + " is not authorized to perform: " + action +
-                              " on resource: " + resource,
-                          403);
-}
-
-bool ValidSessionName(const std::string& s) {
-  return s.size() >= 2 && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' ||
-                  c == '@' || c == '-';
-         });
-}
-
-std::string NewSessionToken() {
-  // AWS session tokens are long opaque base64 strings; this one carries randomness only.
-  std::string raw = RandomHex(64) + RandomHex(64) + RandomHex(64);
-  return "IQoJb3JpZ2luX2VjE" + Base64Encode(raw);
-}
 
 // The claims of a JWT (header.payload.signature), or an empty object for opaque tokens.
 rapidjson::Document JwtClaims(const std::string& token) {
@@ -125,10 +103,12 @@ std::optional<std::string> AccountFromKeyId(const std::string& key) {
 
 void StsService::Register(OperationTable& table) {
   table.Add("AssumeRole", this, &StsService::AssumeRole);
+  table.Add("AssumeRoleWithSAML", this, &StsService::AssumeRoleWithSAML);
   table.Add("AssumeRoleWithWebIdentity", this, &StsService::AssumeRoleWithWebIdentity);
   table.Add("DecodeAuthorizationMessage", this, &StsService::DecodeAuthorizationMessage);
   table.Add("GetAccessKeyInfo", this, &StsService::GetAccessKeyInfo);
   table.Add("GetCallerIdentity", this, &StsService::GetCallerIdentity);
+  table.Add("GetFederationToken", this, &StsService::GetFederationToken);
   table.Add("GetSessionToken", this, &StsService::GetSessionToken);
 }
 
@@ -243,28 +223,9 @@ Result<Output> StsService::DoAssumeRole(RequestContext& ctx, ParamReader& in, bo
     return Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for "
                       "this role.");
   }
-  int packed = 0;
-  if (policy) {
-    if (auto doc = iam::ParsePolicy(*policy, iam::PolicyKind::kIdentity); !doc) {
-      return AwsError::Sender("MalformedPolicyDocument", doc.error().message, 400);
-    }
-    if (policy->size() > kMaxPackedPolicy) {
-      return AwsError::Sender("PackedPolicyTooLarge",
-                              "Packed size of consolidated session policies exceeds the limit.",
-                              400);
-    }
-    packed = static_cast<int>(policy->size() * 100 / kMaxPackedPolicy);
-  }
-  std::vector<std::string> arns;
-  if (policy_arns != nullptr && policy_arns->IsArray()) {
-    for (const auto& p : policy_arns->GetArray()) {
-      std::string arn = StringMember(p, "arn");
-      if (state_->ManagedPolicyDocument(account, arn).empty()) {
-        return AwsError::Sender("InvalidParameterValue", "Policy " + arn + " does not exist.",
-                                400);
-      }
-      arns.push_back(arn);
-    }
+  auto policies = ReadSessionPolicies(policy, policy_arns, account);
+  if (!policies) {
+    return policies.error();
   }
   rapidjson::Document claims(rapidjson::kObjectType);
   std::string provider;
@@ -274,39 +235,75 @@ Result<Output> StsService::DoAssumeRole(RequestContext& ctx, ParamReader& in, bo
     }
     claims = JwtClaims(token);
     provider = in.String("ProviderId", ClaimText(claims, "iss"));
+    if (auto e = CheckRegisteredProvider(account, provider, claims, ctx.clock->NowSeconds())) {
+      return *e;
+    }
   }
-  double now = ctx.clock->NowSeconds();
-  double expires = now + static_cast<double>(seconds);
-  std::string key_id = iam::NewAccessKeyId("ASIA");
-  std::string secret = iam::NewSecretAccessKey();
-  std::string session_token = NewSessionToken();
-  std::string role_id = StringMember(*role, "RoleId");
-  std::string assumed_arn = "arn:aws:sts::" + account + ":assumed-role/" +
-                            StringMember(*role, "RoleName") + "/" + session_name;
+  RoleSession spec{account, role, role_arn, session_name, seconds, *policies};
+  Output out = IssueRoleSession(ctx, spec);
+  auto& a = out.GetAllocator();
+  if (!source_identity.empty()) {
+    out.AddMember("SourceIdentity", Str(source_identity, a), a);
+  }
+  if (web_identity) {
+    std::string sub = ClaimText(claims, "sub");
+    out.AddMember("SubjectFromWebIdentityToken", Str(sub.empty() ? session_name : sub, a), a);
+    out.AddMember("Audience", Str(ClaimText(claims, "aud"), a), a);
+    out.AddMember("Provider", Str(provider, a), a);
+  }
+  return out;
+}
 
-  rapidjson::Document s(rapidjson::kObjectType);
-  auto& sa = s.GetAllocator();
-  s.AddMember("SecretAccessKey", Str(secret, sa), sa);
-  s.AddMember("SessionToken", Str(session_token, sa), sa);
-  s.AddMember("_expires", expires, sa);
-  s.AddMember("_kind", "assumed-role", sa);
-  s.AddMember("_account", Str(account, sa), sa);
-  s.AddMember("_arn", Str(assumed_arn, sa), sa);
-  s.AddMember("_user_id", Str(role_id + ":" + session_name, sa), sa);
-  s.AddMember("_name", Str(StringMember(*role, "RoleName"), sa), sa);
-  s.AddMember("_role_arn", Str(role_arn, sa), sa);
-  s.AddMember("_session_name", Str(session_name, sa), sa);
+Result<SessionPolicies> StsService::ReadSessionPolicies(const std::optional<std::string>& policy,
+                                                        const rapidjson::Value* policy_arns,
+                                                        const std::string& account) {
+  SessionPolicies out;
   if (policy) {
-    s.AddMember("_policy", Str(*policy, sa), sa);
+    if (auto doc = iam::ParsePolicy(*policy, iam::PolicyKind::kIdentity); !doc) {
+      return AwsError::Sender("MalformedPolicyDocument", doc.error().message, 400);
+    }
+    if (policy->size() > kMaxPackedPolicy) {
+      return AwsError::Sender("PackedPolicyTooLarge",
+                              "Packed size of consolidated session policies exceeds the limit.",
+                              400);
+    }
+    out.policy = *policy;
+    out.packed = static_cast<int>(policy->size() * 100 / kMaxPackedPolicy);
   }
-  if (!arns.empty()) {
+  if (policy_arns != nullptr && policy_arns->IsArray()) {
+    if (policy_arns->Size() > 10) {
+      return Validation("1 validation error detected: Value at 'policyArns' failed to satisfy "
+                        "constraint: Member must have length less than or equal to 10");
+    }
+    for (const auto& p : policy_arns->GetArray()) {
+      std::string arn = StringMember(p, "arn");
+      if (state_->ManagedPolicyDocument(account, arn).empty()) {
+        return AwsError::Sender("InvalidParameterValue", "Policy " + arn + " does not exist.",
+                                400);
+      }
+      out.arns.push_back(arn);
+    }
+    if (!out.arns.empty() && !out.policy) {
+      out.packed = static_cast<int>(out.arns.size() * 2);
+    }
+  }
+  return out;
+}
+
+void StsService::StoreSession(const std::string& key_id, rapidjson::Document session,
+                              const SessionPolicies& policies, double now) {
+  auto& sa = session.GetAllocator();
+  if (policies.policy) {
+    session.AddMember("_policy", Str(*policies.policy, sa), sa);
+  }
+  if (!policies.arns.empty()) {
     rapidjson::Value list(rapidjson::kArrayType);
-    for (const auto& arn : arns) {
+    for (const auto& arn : policies.arns) {
       list.PushBack(Str(arn, sa), sa);
     }
-    s.AddMember("_policy_arns", std::move(list), sa);
+    session.AddMember("_policy_arns", std::move(list), sa);
   }
-  state_->store().Put("", Kind::kSession, key_id, std::move(s));
+  state_->store().Put("", Kind::kSession, key_id, std::move(session));
   // Temporary credentials are not reused after they expire; drop old ones now and then.
   auto& sessions = state_->store().All("", Kind::kSession);
   if (sessions.size() % 64 == 0) {
@@ -320,30 +317,43 @@ Result<Output> StsService::DoAssumeRole(RequestContext& ctx, ParamReader& in, bo
       state_->store().Erase("", Kind::kSession, id);
     }
   }
+}
+
+Output StsService::IssueRoleSession(RequestContext& ctx, const RoleSession& spec) {
+  double now = ctx.clock->NowSeconds();
+  double expires = now + static_cast<double>(spec.seconds);
+  std::string key_id = iam::NewAccessKeyId("ASIA");
+  std::string secret = iam::NewSecretAccessKey();
+  std::string session_token = NewSessionToken();
+  const auto& role = *spec.role;
+  std::string role_id = StringMember(role, "RoleId");
+  std::string role_name = StringMember(role, "RoleName");
+  std::string assumed_arn = "arn:aws:sts::" + spec.account + ":assumed-role/" + role_name + "/" +
+                            spec.session_name;
+
+  rapidjson::Document s(rapidjson::kObjectType);
+  auto& sa = s.GetAllocator();
+  s.AddMember("SecretAccessKey", Str(secret, sa), sa);
+  s.AddMember("SessionToken", Str(session_token, sa), sa);
+  s.AddMember("_expires", expires, sa);
+  s.AddMember("_kind", "assumed-role", sa);
+  s.AddMember("_account", Str(spec.account, sa), sa);
+  s.AddMember("_arn", Str(assumed_arn, sa), sa);
+  s.AddMember("_user_id", Str(role_id + ":" + spec.session_name, sa), sa);
+  s.AddMember("_name", Str(role_name, sa), sa);
+  s.AddMember("_role_arn", Str(spec.role_arn, sa), sa);
+  s.AddMember("_session_name", Str(spec.session_name, sa), sa);
+  StoreSession(key_id, std::move(s), spec.policies, now);
 
   Output out(rapidjson::kObjectType);
   auto& a = out.GetAllocator();
-  rapidjson::Value creds(rapidjson::kObjectType);
-  creds.AddMember("AccessKeyId", Str(key_id, a), a);
-  creds.AddMember("SecretAccessKey", Str(secret, a), a);
-  creds.AddMember("SessionToken", Str(session_token, a), a);
-  creds.AddMember("Expiration", Str(iam::NowIso(expires), a), a);
-  out.AddMember("Credentials", std::move(creds), a);
+  out.AddMember("Credentials", CredentialsValue(key_id, secret, session_token, expires, a), a);
   rapidjson::Value user(rapidjson::kObjectType);
-  user.AddMember("AssumedRoleId", Str(role_id + ":" + session_name, a), a);
+  user.AddMember("AssumedRoleId", Str(role_id + ":" + spec.session_name, a), a);
   user.AddMember("Arn", Str(assumed_arn, a), a);
   out.AddMember("AssumedRoleUser", std::move(user), a);
-  if (policy) {
-    out.AddMember("PackedPolicySize", packed, a);
-  }
-  if (!source_identity.empty()) {
-    out.AddMember("SourceIdentity", Str(source_identity, a), a);
-  }
-  if (web_identity) {
-    std::string sub = ClaimText(claims, "sub");
-    out.AddMember("SubjectFromWebIdentityToken", Str(sub.empty() ? session_name : sub, a), a);
-    out.AddMember("Audience", Str(ClaimText(claims, "aud"), a), a);
-    out.AddMember("Provider", Str(provider, a), a);
+  if (spec.policies.policy || !spec.policies.arns.empty()) {
+    out.AddMember("PackedPolicySize", spec.policies.packed, a);
   }
   return out;
 }
@@ -390,12 +400,7 @@ Result<Output> StsService::DoGetSessionToken(RequestContext& ctx, ParamReader& i
   state_->store().Put("", Kind::kSession, key_id, std::move(s));
   Output out(rapidjson::kObjectType);
   auto& a = out.GetAllocator();
-  rapidjson::Value creds(rapidjson::kObjectType);
-  creds.AddMember("AccessKeyId", Str(key_id, a), a);
-  creds.AddMember("SecretAccessKey", Str(secret, a), a);
-  creds.AddMember("SessionToken", Str(token, a), a);
-  creds.AddMember("Expiration", Str(iam::NowIso(expires), a), a);
-  out.AddMember("Credentials", std::move(creds), a);
+  out.AddMember("Credentials", CredentialsValue(key_id, secret, token, expires, a), a);
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "services/common/service.h"
 #include "services/iam/iam_state.h"
+#include "services/sts/sts_internal.h"
 
 namespace nimbus::sts {
 
@@ -25,6 +26,10 @@ class StsService final : public Service {
   boost::asio::awaitable<Result<Output>> GetSessionToken(RequestContext& ctx, ParamReader& in);
   boost::asio::awaitable<Result<Output>> GetAccessKeyInfo(RequestContext& ctx, ParamReader& in);
   Result<Output> DecodeAuthorizationMessage(RequestContext& ctx, ParamReader& in);
+  // sts_saml.cc
+  boost::asio::awaitable<Result<Output>> AssumeRoleWithSAML(RequestContext& ctx, ParamReader& in);
+  // sts_federation.cc
+  boost::asio::awaitable<Result<Output>> GetFederationToken(RequestContext& ctx, ParamReader& in);
 
  private:
   // The bodies, run on the IAM strand.
@@ -32,6 +37,23 @@ class StsService final : public Service {
   Result<Output> DoAssumeRole(RequestContext& ctx, ParamReader& in, bool web_identity);
   Result<Output> DoGetSessionToken(RequestContext& ctx, ParamReader& in);
   Result<Output> DoGetAccessKeyInfo(ParamReader& in);
+  Result<Output> DoAssumeRoleWithSAML(RequestContext& ctx, ParamReader& in);
+  Result<Output> DoGetFederationToken(RequestContext& ctx, ParamReader& in);
+
+  // Shared by the AssumeRole* bodies.
+  Result<SessionPolicies> ReadSessionPolicies(const std::optional<std::string>& policy,
+                                              const rapidjson::Value* policy_arns,
+                                              const std::string& account);
+  // Stores a session (with its session policies) and now and then drops long-expired ones.
+  void StoreSession(const std::string& key_id, rapidjson::Document session,
+                    const SessionPolicies& policies, double now);
+  // Credentials, AssumedRoleUser and PackedPolicySize of a new role session.
+  Output IssueRoleSession(RequestContext& ctx, const RoleSession& spec);
+  // AssumeRoleWithWebIdentity: a token whose issuer is a registered OIDC provider of the role's
+  // account must name one of its client ids as audience and must not have expired.
+  std::optional<AwsError> CheckRegisteredProvider(const std::string& account,
+                                                  const std::string& issuer,
+                                                  const rapidjson::Value& claims, double now);
 
   std::shared_ptr<iam::IamState> state_;
 };
