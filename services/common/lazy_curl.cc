@@ -6,29 +6,21 @@
 // reports failures (null handles, CURLE_FAILED_INIT), which callers already handle.
 #define CURL_DISABLE_TYPECHECK  // the type-checking macros would rename the definitions below
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
-#include <cstdio>
+
+#include "services/common/lazy_library.h"
 
 namespace {
 
 void* Library() {
-  static void* handle = [] {
-    void* h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) {
-      std::fprintf(stderr, "nimbus: cannot load libcurl (%s): outgoing HTTP calls fail\n",
-                   dlerror());
-    }
-    return h;
-  }();
+  static void* handle = nimbus::OpenLazyLibrary("libcurl.so.4", "outgoing HTTP calls fail");
   return handle;
 }
 
 template <typename Fn>
 Fn Resolve(const char* name) {
-  void* lib = Library();
-  return lib == nullptr ? nullptr : reinterpret_cast<Fn>(dlsym(lib, name));
+  return nimbus::ResolveLazy<Fn>(Library(), name);
 }
 
 // One resolved pointer per function, looked up once (thread-safe static initialization).
