@@ -193,7 +193,12 @@ asio::awaitable<Result<Output>> LambdaService::Invoke(RequestContext& ctx, Param
       co_return errors::InvalidParameterValue("Client context must be smaller than " +
                                               std::to_string(kMaxClientContext) + " bytes.");
     }
-    context_text = std::move(*decoded);
+    // It travels to the runtime in the Lambda-Runtime-Client-Context header, which runtimes
+    // read as Latin-1: written back with \u escapes, non-ASCII text survives the trip.
+    rapidjson::StringBuffer ascii;
+    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> w(ascii);
+    d.Accept(w);
+    context_text.assign(ascii.GetString(), ascii.GetSize());
   }
   if (t->alias) {
     std::string picked = PickVersion(*t->alias);

@@ -48,8 +48,20 @@ class FakeExecutor final : public runtime::Executor {
     co_return r;
   }
   void Retire(const std::string& function_arn) override { retired.push_back(function_arn); }
+  // Provisioned concurrency: every asked-for environment is ready at once.
+  boost::asio::awaitable<void> Provision(const runtime::FunctionConfig& function,
+                                         int count) override {
+    provisioned[function.function_arn + ":" + function.version] = count;
+    co_return;
+  }
+  boost::asio::awaitable<runtime::ProvisionedState> Provisioned(
+      const std::string& function_arn, const std::string& version) override {
+    int n = provisioned[function_arn + ":" + version];
+    co_return runtime::ProvisionedState{n, n, ""};
+  }
   void Shutdown() override {}
 
+  std::map<std::string, int> provisioned;  // function ARN:version → environments
   std::vector<runtime::FunctionConfig> configs;
   std::vector<runtime::InvokeRequest> requests;
   std::vector<std::string> retired;
@@ -504,6 +516,16 @@ TEST_F(LambdaServiceTest, WeightedAliasRoutesByWeight) {
 
 // ---------------------------------------------------------------------------------------------
 // Invoke
+
+TEST_F(LambdaServiceTest, ClientContextReachesTheRuntimeAsAsciiJson) {
+  // Runtimes read the Lambda-Runtime-Client-Context header as Latin-1.
+  CreateHot("fn", "");
+  executor_.reply = "{}";
+  std::string ctx = Base64Encode("{\"custom\": {\"who\": \"js \xE2\x9C\x93\"}}");
+  Invoke(R"({"FunctionName":"fn","ClientContext":")" + ctx + "\"}");
+  ASSERT_EQ(executor_.requests.size(), 1u);
+  EXPECT_EQ(executor_.requests[0].client_context, R"({"custom":{"who":"js \u2713"}})");
+}
 
 TEST_F(LambdaServiceTest, InvokeHandsTheExecutorTheFunctionAndMapsTheResult) {
   CreateHot("fn", R"(,"Environment":{"Variables":{"K":"v"}},"Timeout":42,"MemorySize":512)");

@@ -24,3 +24,7 @@ def test_functions_invoke_versions_waiters(nimbus):
 
 def test_sqs_event_source_mapping(nimbus):
     check(ns.node("lambda/esm.mjs", nimbus.url), 22)
+
+
+def test_arn_names_tags_policy_layers_url(nimbus):
+    check(ns.node("lambda/names_and_extras.mjs", nimbus.url), 32)
