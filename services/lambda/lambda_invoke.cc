@@ -291,7 +291,10 @@ void LambdaService::PrepareTarget(Target& t) {
 asio::awaitable<Result<runtime::InvokeResult>> LambdaService::RunSync(
     const Target& t, runtime::InvokeRequest request) {
   if (t.function.reserved_concurrency && *t.function.reserved_concurrency == 0) {
-    co_return errors::TooManyRequests("Rate Exceeded.");
+    // The same answer as the executor's when every reserved environment is busy.
+    AwsError throttled = errors::TooManyRequests("Rate Exceeded.");
+    throttled.fields = {{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}};
+    co_return throttled;
   }
   runtime::FunctionConfig config = BuildRuntimeConfig(t.function, t.version);
   co_await AddRoleCredentials(config);
