@@ -28,3 +28,7 @@ def test_sqs_event_source_mapping(nimbus):
 
 def test_arn_names_tags_policy_layers_url(nimbus):
     check(ns.node("lambda/names_and_extras.mjs", nimbus.url), 32)
+
+
+def test_async_destinations_and_throttling(nimbus):
+    check(ns.node("lambda/async_destinations.mjs", nimbus.url), 17)
