@@ -16,7 +16,7 @@ def check(out: dict, least_checks: int) -> None:
 
 def test_functions_invoke_versions_waiters(nimbus):
     out = ns.node("lambda/functions.mjs", nimbus.url)
-    check(out, 70)
+    check(out, 76)
     # InvokeWithResponseStream is not served yet: the SDK gets the uniform 501 as a typed error
     # (not a failure inside its event-stream decoder).
     assert out["stream"] == NOT_SERVED, out

@@ -154,6 +154,10 @@ await run(async (expect) => {
   const cfg = await call("UpdateFunctionConfiguration", { FunctionName: fn, Environment: { Variables: { USER_VAR: "two" } }, Timeout: 20 });
   expect.eq("UpdateFunctionConfiguration Timeout", cfg.Timeout, 20);
   await L.waitUntilFunctionUpdatedV2(WAIT, { FunctionName: fn });
+  // The v1 waiters poll GetFunctionConfiguration instead of GetFunction.
+  expect.eq("waitUntilFunctionUpdated", (await L.waitUntilFunctionUpdated(WAIT, { FunctionName: fn })).state, "SUCCESS");
+  expect.eq("waitUntilFunctionActive", (await L.waitUntilFunctionActive(WAIT, { FunctionName: fn })).state, "SUCCESS");
+  expect.eq("waitUntilFunctionExists", (await L.waitUntilFunctionExists(WAIT, { FunctionName: fn })).state, "SUCCESS");
   const conf = await call("GetFunctionConfiguration", { FunctionName: fn });
   expect.eq("configuration after update", [conf.State, conf.LastUpdateStatus, conf.Environment?.Variables?.USER_VAR, conf.Timeout],
     ["Active", "Successful", "two", 20]);
@@ -161,6 +165,8 @@ await run(async (expect) => {
 
   const v2 = await call("PublishVersion", { FunctionName: fn });
   expect.eq("second version", v2.Version, "2");
+  expect.eq("waitUntilPublishedVersionActive",
+    (await L.waitUntilPublishedVersionActive(WAIT, { FunctionName: fn, Qualifier: "2" })).state, "SUCCESS");
   const moved = await call("UpdateAlias", { FunctionName: fn, Name: "live", FunctionVersion: "2",
     RoutingConfig: { AdditionalVersionWeights: { 1: 0.0 } } });
   expect.eq("UpdateAlias", moved.FunctionVersion, "2");
