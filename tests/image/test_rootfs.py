@@ -1,0 +1,301 @@
+"""The runtime image (compose/Dockerfile: FROM scratch + the rootfs assemble.sh builds), checked
+without a Docker engine: its size, its files, and nimbus serving from it with the Lambda
+runtimes the image's interpreters serve (python3.x → python3.11, nodejs*.x → node 18)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import time
+import zipfile
+
+import pytest
+
+import nimbus_support as ns
+from conftest import LIMIT_BYTES, REPO, run_in_image
+
+ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+MULTIARCH = "usr/lib/x86_64-linux-gnu"
+
+
+def zip_of(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def create_function(lam, name: str, runtime: str, handler: str, files: dict[str, str]) -> None:
+    lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler=handler,
+                        Code={"ZipFile": zip_of(files)}, Timeout=30)
+    lam.get_waiter("function_active_v2").wait(FunctionName=name,
+                                              WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+
+
+def invoke(lam, name: str, payload: dict) -> dict:
+    out = lam.invoke(FunctionName=name, Payload=json.dumps(payload).encode(), LogType="Tail")
+    body = out["Payload"].read().decode()
+    assert "FunctionError" not in out, body
+    return json.loads(body)
+
+
+# --- the tree itself -------------------------------------------------------------------------
+
+def test_size_is_at_most_150_mb(rootfs):
+    assert rootfs.apparent_bytes <= LIMIT_BYTES, rootfs.apparent_bytes
+    assert rootfs.tar_bytes <= LIMIT_BYTES, rootfs.tar_bytes
+
+
+def test_layout_and_users(rootfs):
+    root = rootfs.path
+    for link, target in {"bin": "usr/bin", "lib": "usr/lib", "lib64": "usr/lib64",
+                         "sbin": "usr/sbin"}.items():
+        assert os.readlink(root / link) == target
+    assert os.readlink(root / "usr/bin/sh") == "dash"
+    for tool in ("usr/local/bin/nimbus", "usr/local/bin/awslocal", "usr/bin/python3.11",
+                 "usr/bin/node", "usr/bin/bash", "usr/bin/busybox", "usr/bin/curl"):
+        assert os.access(root / tool, os.X_OK), tool
+    passwd = (root / "etc/passwd").read_text()
+    assert re.search(r"^nimbus:x:1000:1000:", passwd, re.M)
+    state = (root / "var/lib/nimbus").stat()
+    assert (state.st_uid, state.st_gid) == (1000, 1000)
+    assert (root / "tmp").stat().st_mode & 0o7777 == 0o1777
+    for stage in ("boot", "start", "ready", "shutdown"):
+        assert (root / "etc/localstack/init" / f"{stage}.d").is_dir()
+        assert (root / "etc/nimbus/init" / f"{stage}.d").is_dir()
+    bundle = (root / "etc/ssl/certs/ca-certificates.crt").read_text()
+    assert bundle.count("BEGIN CERTIFICATE") > 100
+    assert os.readlink(root / "usr/lib/ssl/cert.pem") == "/etc/ssl/certs/ca-certificates.crt"
+    # What a Lambda handler never imports is gone; nothing was byte-compiled by Debian's postinst.
+    pylib = root / "usr/lib/python3.11"
+    for pruned in ("test", "idlelib", "tkinter", "ensurepip", "lib2to3", "pydoc_data",
+                   "turtledemo"):
+        assert not (pylib / pruned).exists(), pruned
+    assert not list(pylib.rglob("__pycache__"))
+    for kept in ("json", "urllib", "http", "email", "logging", "importlib", "zoneinfo",
+                 "asyncio", "xml", "sqlite3", "unittest"):
+        assert (pylib / kept / "__init__.py").is_file(), kept
+
+
+def test_every_elf_resolves_inside_the_image(rootfs):
+    """Each binary and library's needs resolve to files of the image (its loader, its library
+    dir), and nimbus itself needs only libc and libm."""
+    root = rootfs.path
+    loader = root / MULTIARCH / "ld-linux-x86-64.so.2"
+    elves = []
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            if os.path.islink(p) or not os.path.isfile(p):
+                continue
+            with open(p, "rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    elves.append(p)
+    assert len(elves) > 60
+    for elf in elves:
+        if elf.endswith("ld-linux-x86-64.so.2"):
+            continue
+        out = subprocess.run([str(loader), "--library-path", str(root / MULTIARCH), "--list",
+                              elf], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, (elf, out.stderr)
+        for lib in re.findall(r"=> (\S+)", out.stdout):
+            assert lib.startswith(str(root) + "/"), (elf, lib)
+    nimbus = subprocess.run([str(loader), "--library-path", str(root / MULTIARCH), "--list",
+                             str(root / "usr/local/bin/nimbus")], capture_output=True, text=True)
+    assert sorted(re.findall(r"^\s*(lib\S+) =>", nimbus.stdout, re.M)) == ["libc.so.6", "libm.so.6"]
+
+
+def test_tools_run_as_uid_1000_in_the_image(rootfs):
+    root = rootfs.path
+    out = run_in_image(root, "/bin/sh", "-c",
+                       "id -u; nimbus --version; python3 -c 'import sys; print(sys.version_info[:2])';"
+                       " node -p process.versions.node; curl --version | head -1;"
+                       " bash -c 'echo $BASH_VERSION'; touch /var/lib/nimbus/w && echo writable")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "1000"
+    assert lines[1].startswith("nimbus ")
+    assert lines[2] == "(3, 11)"
+    assert lines[3].startswith("18.")
+    assert lines[4].startswith("curl 7.88")
+    assert lines[5].startswith("5.2")
+    assert lines[6] == "writable"
+
+
+# --- nimbus serving from the image -----------------------------------------------------------
+
+def test_health_and_the_ready_hook_ran_awslocal(image_server):
+    deadline = time.monotonic() + 30
+    while True:
+        ready = json.loads(ns.request(image_server, "GET", "/_localstack/init/ready").body)
+        if ready.get("completed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert ready["completed"] is True, ready
+    scripts = ready["scripts"]
+    assert [s["name"] for s in scripts] == ["10-awslocal.sh"], scripts
+    assert scripts[0]["state"] == "SUCCESSFUL", (scripts, image_server.stderr())
+    assert "ready hook: 1000 10-awslocal.sh" in image_server.stderr()
+    sqs = ns.boto3_client(image_server, "sqs")
+    assert any(u.endswith("/image-init-queue") for u in sqs.list_queues()["QueueUrls"])
+
+
+def test_dockerfile_healthcheck_passes_inside_the_image(image_server):
+    text = (REPO / "compose" / "Dockerfile").read_text()
+    cmd = json.loads(re.search(r"HEALTHCHECK[^\n]*\n\s*CMD (\[.*\])", text).group(1))
+    cmd[-1] = cmd[-1].replace("4566", str(image_server.port))
+    out = run_in_image(image_server.root, *cmd, timeout=15)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+PYTHON_HANDLER = '''
+import base64, bz2, ctypes, datetime, decimal, email.utils, hashlib, http.client, json, logging
+import lzma, os, platform, socket, sqlite3, ssl, traceback, urllib.request, uuid, zlib
+import xml.etree.ElementTree as ET
+import asyncio
+
+logging.getLogger().setLevel(logging.INFO)
+
+def handler(event, context):
+    with urllib.request.urlopen(event["health"], timeout=5) as r:
+        services = json.load(r)["services"]
+    ctx = ssl.create_default_context()
+    return {
+        "python": platform.python_version(),
+        "uid": os.getuid(),
+        "ca": ctx.cert_store_stats()["x509_ca"],
+        "sum": str(decimal.Decimal("0.1") + decimal.Decimal("0.2")),
+        "sqlite": sqlite3.connect(":memory:").execute("select 40 + 2").fetchone()[0],
+        "sha": hashlib.sha256(b"x").hexdigest()[:8],
+        "xz": lzma.decompress(lzma.compress(b"xz")).decode(),
+        "xml": ET.fromstring("<a><b>1</b></a>").find("b").text,
+        "async": asyncio.run(asyncio.sleep(0, result="ok")),
+        "uuid": len(str(uuid.uuid4())),
+        "sqs": services["sqs"],
+        "request": context.aws_request_id,
+    }
+'''
+
+
+@pytest.mark.parametrize("runtime", ["python3.11", "python3.12"])
+def test_python_function(image_server, runtime):
+    lam = ns.boto3_client(image_server, "lambda")
+    name = f"image-py-{runtime.replace('.', '')}"
+    create_function(lam, name, runtime, "app.handler", {"app.py": PYTHON_HANDLER})
+    out = invoke(lam, name, {"health": f"{image_server.url}/_localstack/health"})
+    assert out["python"].startswith("3.11.")
+    assert out["uid"] == 1000
+    assert out["ca"] > 100   # the image's CA bundle, for HTTPS from handlers
+    assert out["sum"] == "0.3" and out["sqlite"] == 42 and out["xz"] == "xz"
+    assert out["xml"] == "1" and out["async"] == "ok" and out["uuid"] == 36
+    assert out["sqs"] in ("available", "running") and ns.UUID_RE.match(out["request"])
+
+
+NODE_CJS = '''
+const crypto = require('crypto');
+const tls = require('tls');
+const zlib = require('zlib');
+exports.handler = async (event) => {
+  const health = await (await fetch(event.health)).json();   // undici, from /usr/share/nodejs
+  return {
+    node: process.versions.node,
+    uid: process.getuid(),
+    month: new Intl.DateTimeFormat('fr-FR', {timeZone: 'Europe/Paris', month: 'long'})
+      .format(new Date(Date.UTC(2024, 0, 15))),
+    roots: tls.rootCertificates.length,
+    sha: crypto.createHash('sha256').update('x').digest('hex').slice(0, 8),
+    gz: zlib.gunzipSync(zlib.gzipSync('gz')).toString(),
+    lambda: health.services.lambda,
+  };
+};
+'''
+
+NODE_ESM = '''
+import { greet } from './lib.cjs';          // named export of CommonJS: cjs-module-lexer
+import os from 'node:os';
+export const handler = async (event) => ({ greeting: greet(event.who), tmp: os.tmpdir() });
+'''
+
+
+def test_node_functions(image_server):
+    lam = ns.boto3_client(image_server, "lambda")
+    create_function(lam, "image-node-cjs", "nodejs18.x", "index.handler", {"index.js": NODE_CJS})
+    out = invoke(lam, "image-node-cjs", {"health": f"{image_server.url}/_localstack/health"})
+    assert out["node"].startswith("18.") and out["uid"] == 1000
+    assert out["month"] == "janvier"   # full ICU data, time zones
+    assert out["roots"] > 100
+    assert out["sha"] == "2d711642" and out["gz"] == "gz" and out["lambda"] in ("available", "running")
+
+    create_function(lam, "image-node-esm", "nodejs20.x", "index.handler", {
+        "index.mjs": NODE_ESM,
+        "lib.cjs": "exports.greet = (who) => `hello ${who}`;\n"})
+    out = invoke(lam, "image-node-esm", {"who": "image"})
+    assert out["greeting"] == "hello image"
+
+
+def test_node_function_through_cli_v2(image_server, tmp_path):
+    code = tmp_path / "fn.zip"
+    code.write_bytes(zip_of({"index.js": "exports.handler = async (e) => ({twice: e.n * 2});\n"}))
+    ns.cli_v2(image_server, "lambda", "create-function", "--function-name", "image-node-cli",
+              "--runtime", "nodejs18.x", "--role", ROLE, "--handler", "index.handler",
+              "--zip-file", f"fileb://{code}")
+    ns.cli_v2(image_server, "lambda", "wait", "function-active-v2",
+              "--function-name", "image-node-cli")
+    result = tmp_path / "out.json"
+    meta = ns.cli_v2(image_server, "lambda", "invoke", "--function-name", "image-node-cli",
+                     "--cli-binary-format", "raw-in-base64-out", "--payload", '{"n": 21}',
+                     str(result))
+    assert meta["StatusCode"] == 200 and "FunctionError" not in meta
+    assert json.loads(result.read_text()) == {"twice": 42}
+
+
+CONSUMER = '''
+def handler(event, context):
+    for record in event["Records"]:
+        print("consumed " + record["body"])
+    return {"n": len(event["Records"])}
+'''
+
+
+def test_sqs_event_source_mapping(image_server):
+    lam = ns.boto3_client(image_server, "lambda")
+    sqs = ns.boto3_client(image_server, "sqs")
+    logs = ns.boto3_client(image_server, "logs")
+    url = sqs.create_queue(QueueName="image-jobs")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    create_function(lam, "image-consumer", "python3.12", "app.handler", {"app.py": CONSUMER})
+    uuid_ = lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="image-consumer",
+                                            BatchSize=10)["UUID"]
+    deadline = time.monotonic() + 20
+    while lam.get_event_source_mapping(UUID=uuid_)["State"] != "Enabled":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    bodies = {f"job-{i}" for i in range(3)}
+    for body in sorted(bodies):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    seen: set[str] = set()
+    deadline = time.monotonic() + 30
+    while seen != bodies and time.monotonic() < deadline:
+        try:
+            events = logs.filter_log_events(logGroupName="/aws/lambda/image-consumer",
+                                            filterPattern="consumed")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            events = []
+        seen = {e["message"].strip().removeprefix("consumed ") for e in events}
+        time.sleep(0.3)
+    assert seen == bodies
+    deadline = time.monotonic() + 10
+    while True:
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        left = int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+        if left == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert left == 0, attrs
+
+
+def test_server_stops_cleanly(image_server):
+    assert image_server.stop() == 0, image_server.stderr()
