@@ -32,3 +32,12 @@ def test_arn_names_tags_policy_layers_url(nimbus):
 
 def test_async_destinations_and_throttling(nimbus):
     check(ns.node("lambda/async_destinations.mjs", nimbus.url), 17)
+
+
+def test_js_sdk_v3_signatures_verified(start_nimbus):
+    # The same calls with SIGV4_VERIFY=1: the SDK's own signing (ARNs in path labels, UTF-8
+    # bodies) must match what the server computes.
+    server = start_nimbus(SIGV4_VERIFY="1")
+    out = ns.node("lambda/names_and_extras.mjs", server.url)
+    assert out["ok"], out
+    assert out["checks"] >= 32, out

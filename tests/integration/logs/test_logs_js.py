@@ -17,3 +17,12 @@ def test_js_sdk_v3(nimbus, script):
     out = ns.node(script, nimbus.url)
     assert out["ok"], out
     assert out["mismatches"] == [] and out["checks"] >= SCENARIOS[script], out
+
+
+def test_js_sdk_v3_signatures_verified(start_nimbus):
+    # The same calls with SIGV4_VERIFY=1: the SDK's own signing (ARNs in path labels, UTF-8
+    # bodies) must match what the server computes.
+    server = start_nimbus(SIGV4_VERIFY="1")
+    out = ns.node("logs/logs_api.mjs", server.url)
+    assert out["ok"], out
+    assert out["checks"] >= 45, out
