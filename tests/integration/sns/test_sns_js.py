@@ -11,7 +11,7 @@ SCENARIOS = {
     "sns/publish_sqs.mjs": 65,
     "sns/lambda.mjs": 20,
     "sns/platform_sms.mjs": 30,
-    "sns/http_and_policy.mjs": 22,
+    "sns/http_and_policy.mjs": 29,
 }
 
 

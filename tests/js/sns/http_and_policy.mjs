@@ -3,8 +3,9 @@
 // SubscriptionConfirmation arrives, ConfirmSubscription through the SDK confirms it, then a
 // Notification with its x-amz-sns-* headers), AddPermission/RemovePermission (list members),
 // attribute values that need XML escaping (CR, tabs, "]]>", emoji) coming back unchanged, the
-// 256 KB message limit, and Publish to a topic by TargetArn.
-import { randomUUID } from "node:crypto";
+// 256 KB message limit, and Publish to a topic by TargetArn. Signatures (v1 SHA1withRSA and v2
+// SHA256withRSA) are verified here with node:crypto against the certificate at SigningCertURL.
+import { randomUUID, verify, X509Certificate } from "node:crypto";
 import { createServer } from "node:http";
 import * as S from "@aws-sdk/client-sns";
 import { clientOptions } from "../common.mjs";
@@ -26,6 +27,21 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const sinkUrl = `http://127.0.0.1:${server.address().port}/sns`;
 
+// AWS's string to sign: "Key\nvalue\n" for these keys, in this order, when present.
+const SIGNED = {
+  Notification: ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"],
+  SubscriptionConfirmation: ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"],
+};
+
+async function signatureValid(doc) {
+  const pem = await (await fetch(doc.SigningCertURL)).text();
+  const cert = new X509Certificate(pem);
+  const text = SIGNED[doc.Type].filter((k) => doc[k] !== undefined && doc[k] !== null)
+    .map((k) => `${k}\n${doc[k]}\n`).join("");
+  const algorithm = doc.SignatureVersion === "2" ? "sha256" : "sha1";
+  return verify(algorithm, Buffer.from(text, "utf8"), cert.publicKey, Buffer.from(doc.Signature, "base64"));
+}
+
 await run(async (expect) => {
   const topic = (await call("CreateTopic", { Name: `js-http-${id}` })).TopicArn;
 
@@ -39,6 +55,7 @@ await run(async (expect) => {
   expect.true("confirmation Token", typeof conf.Token === "string" && conf.Token.length > 0, conf);
   expect.true("confirmation SubscribeURL", (conf.SubscribeURL ?? "").includes("Action=ConfirmSubscription"), conf.SubscribeURL);
   expect.eq("confirmation topic header", confirmation?.headers["x-amz-sns-topic-arn"], topic);
+  expect.true("confirmation signature verifies", await signatureValid(conf), conf);
   const byTopic = (await call("ListSubscriptionsByTopic", { TopicArn: topic })).Subscriptions;
   expect.eq("listed as pending", byTopic.map((s) => s.SubscriptionArn), ["PendingConfirmation"]);
   await expect.throws("bad token", call("ConfirmSubscription", { TopicArn: topic, Token: "nope" }), "InvalidParameterException", 400);
@@ -53,7 +70,20 @@ await run(async (expect) => {
   expect.eq("notification headers", [note?.headers["x-amz-sns-message-type"], note?.headers["x-amz-sns-subscription-arn"],
     note?.headers["x-amz-sns-topic-arn"]], ["Notification", confirmed.SubscriptionArn, topic]);
   expect.true("notification content-type", (note?.headers["content-type"] ?? "").startsWith("text/plain"), note?.headers);
-  expect.eq("notification body", JSON.parse(note?.body ?? "{}").Message, "over http ✓");
+  const doc = JSON.parse(note?.body ?? "{}");
+  expect.eq("notification body", doc.Message, "over http ✓");
+  expect.eq("SignatureVersion 1", doc.SignatureVersion, "1");
+  expect.true("v1 signature verifies", await signatureValid(doc), doc);
+  expect.true("tampered message fails", !(await signatureValid({ ...doc, Message: "over http ✗" })));
+
+  // SignatureVersion 2 (SHA256withRSA), set on the topic.
+  await call("SetTopicAttributes", { TopicArn: topic, AttributeName: "SignatureVersion", AttributeValue: "2" });
+  const pub2 = await call("Publish", { TopicArn: topic, Message: "signed v2 ✓ \u{1F600}" });
+  const note2 = await poll(() => posts.find((p) => p.headers["x-amz-sns-message-id"] === pub2.MessageId), 10000);
+  const doc2 = JSON.parse(note2?.body ?? "{}");
+  expect.eq("SignatureVersion 2", doc2.SignatureVersion, "2");
+  expect.eq("no Subject when none given", "Subject" in doc2 ? doc2.Subject : undefined, undefined);
+  expect.true("v2 signature verifies", await signatureValid(doc2), doc2);
 
   // Publish by TargetArn reaches the same subscribers.
   const byTarget = await call("Publish", { TargetArn: topic, Message: "by target arn" });
