@@ -5,11 +5,12 @@
 // attribute values that need XML escaping (CR, tabs, "]]>", emoji) coming back unchanged, the
 // 256 KB message limit, and Publish to a topic by TargetArn. Signatures (v1 SHA1withRSA and v2
 // SHA256withRSA) are verified here with node:crypto against the certificate at SigningCertURL.
-import { randomUUID, verify, X509Certificate } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import * as S from "@aws-sdk/client-sns";
 import { clientOptions } from "../common.mjs";
 import { poll, run } from "./expect.mjs";
+import { signatureValid } from "./signature.mjs";
 
 const sns = new S.SNSClient(clientOptions(process.argv[2]));
 const call = (op, input = {}) => sns.send(new S[`${op}Command`](input));
@@ -26,21 +27,6 @@ const server = createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const sinkUrl = `http://127.0.0.1:${server.address().port}/sns`;
-
-// AWS's string to sign: "Key\nvalue\n" for these keys, in this order, when present.
-const SIGNED = {
-  Notification: ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"],
-  SubscriptionConfirmation: ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"],
-};
-
-async function signatureValid(doc) {
-  const pem = await (await fetch(doc.SigningCertURL)).text();
-  const cert = new X509Certificate(pem);
-  const text = SIGNED[doc.Type].filter((k) => doc[k] !== undefined && doc[k] !== null)
-    .map((k) => `${k}\n${doc[k]}\n`).join("");
-  const algorithm = doc.SignatureVersion === "2" ? "sha256" : "sha1";
-  return verify(algorithm, Buffer.from(text, "utf8"), cert.publicKey, Buffer.from(doc.Signature, "base64"));
-}
 
 await run(async (expect) => {
   const topic = (await call("CreateTopic", { Name: `js-http-${id}` })).TopicArn;

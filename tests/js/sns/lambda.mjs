@@ -15,6 +15,7 @@ import {
 import { clientOptions } from "../common.mjs";
 import { zipDir } from "../lambda/zip.mjs";
 import { poll, run } from "./expect.mjs";
+import { signatureValid } from "./signature.mjs";
 
 const endpoint = process.argv[2];
 const sns = new SNSClient(clientOptions(endpoint));
@@ -75,6 +76,7 @@ await run(async (expect) => {
   expect.true("Sns.Timestamp", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(s.Timestamp ?? ""), s.Timestamp);
   expect.eq("Sns.SignatureVersion", s.SignatureVersion, "1");
   expect.true("Sns.Signature", Buffer.from(s.Signature ?? "", "base64").length >= 128, s.Signature);
+  expect.true("Sns signature verifies", await signatureValid(s), s);
   expect.true("Sns.SigningCertUrl", /^https?:\/\/.+\.pem$/.test(s.SigningCertUrl ?? ""), s.SigningCertUrl);
   expect.true("Sns.UnsubscribeUrl", (s.UnsubscribeUrl ?? "").includes("Action=Unsubscribe"), s.UnsubscribeUrl);
   expect.eq("Sns.MessageAttributes", s.MessageAttributes, {

@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { clientOptions } from "../common.mjs";
 import { run } from "./expect.mjs";
+import { signatureValid } from "./signature.mjs";
 
 const endpoint = process.argv[2];
 const sns = new SNSClient(clientOptions(endpoint));
@@ -136,6 +137,7 @@ await run(async (expect) => {
   expect.true("envelope Timestamp", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(note.Timestamp ?? ""), note.Timestamp);
   expect.eq("envelope SignatureVersion", note.SignatureVersion, "1");
   expect.true("envelope Signature", /^[A-Za-z0-9+/]+=*$/.test(note.Signature ?? "") && Buffer.from(note.Signature, "base64").length >= 128, note.Signature);
+  expect.true("envelope signature verifies", await signatureValid(note), note);
   expect.true("envelope SigningCertURL", /^https?:\/\/.+\.pem$/.test(note.SigningCertURL ?? ""), note.SigningCertURL);
   expect.true("envelope UnsubscribeURL", (note.UnsubscribeURL ?? "").includes(`SubscriptionArn=${encodeURIComponent(envSub)}`) ||
     (note.UnsubscribeURL ?? "").includes(`SubscriptionArn=${envSub}`), note.UnsubscribeURL);
