@@ -27,6 +27,7 @@ void LambdaLogSink::Write(const lambda::runtime::FunctionConfig& function,
                                           : function.log_group;
   base.stream = log_stream;
   base.timestamp = timestamp_ms;
+  base.origin_function_arn = function.function_arn;
   // AWS: each Lambda log event's message keeps the line's newline ("START RequestId: ...\n").
   size_t pos = 0;
   do {

@@ -14,6 +14,7 @@
 #include "services/common/base64.h"
 #include "services/logs/filter_pattern.h"
 #include "services/logs/logs_errors.h"
+#include "services/logs/subscription_filters.h"
 
 namespace nimbus::logs {
 namespace asio = boost::asio;
@@ -330,7 +331,11 @@ void WriteStream(Out& out, Value& list, const LogGroup& g, const LogStream& s) {
 
 }  // namespace
 
-LogsService::LogsService() : port_(std::make_shared<IngestPort>()) { port_->service_ = this; }
+LogsService::LogsService()
+    : subscriptions_(std::make_unique<SubscriptionFilters>(*this)),
+      port_(std::make_shared<IngestPort>()) {
+  port_->service_ = this;
+}
 LogsService::~LogsService() { port_->service_ = nullptr; }
 
 void LogsService::Register(OperationTable& t) {
@@ -351,11 +356,13 @@ void LogsService::Register(OperationTable& t) {
   t.Add("TagResource", this, &LogsService::TagResource);
   t.Add("UntagLogGroup", this, &LogsService::UntagLogGroup);
   t.Add("UntagResource", this, &LogsService::UntagResource);
+  subscriptions_->Register(t);
 }
 
 void LogsService::Start(const ServiceEnv& env) {
   store_.Init([open = env.open_database] { return std::make_unique<LogsStore>(open("logs")); });
   clock_ = env.clock;
+  client_ = env.client;
   strand_ = env.strand;
   port_->strand_ = env.strand;
 }
@@ -400,7 +407,8 @@ void LogsService::FlushIngest() {
       // One append per run of lines for the same stream.
       size_t j = i + 1;
       while (j < lines.size() && lines[j].scope == lines[i].scope &&
-             lines[j].group == lines[i].group && lines[j].stream == lines[i].stream) {
+             lines[j].group == lines[i].group && lines[j].stream == lines[i].stream &&
+             lines[j].origin_function_arn == lines[i].origin_function_arn) {
         ++j;
       }
       const IngestLine& first = lines[i];
@@ -428,7 +436,9 @@ void LogsService::FlushIngest() {
       for (size_t k = i; k < j; ++k) {
         events.push_back(InputEvent{lines[k].timestamp, std::move(lines[k].message)});
       }
-      store_->AppendEvents(group->id, stream->id, events, now);
+      std::vector<int64_t> ids;
+      store_->AppendEvents(group->id, stream->id, events, now, &ids);
+      subscriptions_->Deliver(*group, stream->name, events, ids, first.origin_function_arn);
       i = j;
     }
   } catch (const storage::StoreException& e) {
@@ -814,7 +824,9 @@ Result<Output> LogsService::PutLogEvents(RequestContext& ctx, ParamReader& in) {
     accepted.assign(std::make_move_iterator(events.begin() + static_cast<ptrdiff_t>(first_ok)),
                     std::make_move_iterator(events.begin() + static_cast<ptrdiff_t>(end_ok)));
   }
-  int64_t sequence = store_->AppendEvents(group->id, stream->id, accepted, now);
+  std::vector<int64_t> ids;
+  int64_t sequence = store_->AppendEvents(group->id, stream->id, accepted, now, &ids);
+  subscriptions_->Deliver(*group, stream->name, accepted, ids, "");
   Out out;
   out.Set("nextSequenceToken", out.Str(SequenceToken(stream->id, sequence)));
   if (too_new_start || too_old_end || expired_end) {

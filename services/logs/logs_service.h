@@ -20,9 +20,11 @@ struct IngestLine {
   std::string stream;
   int64_t timestamp = 0;  // epoch ms
   std::string message;
+  std::string origin_function_arn;  // the function that printed it (never fed back to it)
 };
 
 class LogsService;
+class SubscriptionFilters;
 
 // The in-process entry for logs written by other services (Lambda function output). Callable
 // from any thread: Ingest() posts the line to the Logs strand, where lines that arrived
@@ -86,11 +88,14 @@ class LogsService final : public Service {
                             const rapidjson::Value* remove, bool resource_api);
   void PurgeExpired(const LogGroup& group);
   friend class IngestPort;
+  friend class SubscriptionFilters;
   void Enqueue(IngestLine line);  // on the strand
   void FlushIngest();
   int64_t NowMs() const { return clock_->NowMillis(); }
 
   Lazy<LogsStore> store_;  // opened on first use
+  ServiceClient* client_ = nullptr;
+  std::unique_ptr<SubscriptionFilters> subscriptions_;
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   std::shared_ptr<IngestPort> port_;

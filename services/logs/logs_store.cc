@@ -45,6 +45,56 @@ CREATE TABLE logs_events (
 );
 CREATE INDEX logs_events_stream ON logs_events(stream_id, timestamp, id);
 CREATE INDEX logs_events_group ON logs_events(group_id, timestamp, id);
+)sql",
+    // Subscription and metric filters (per group), Insights queries and saved definitions,
+    // resource/account policies and destinations (per account and region).
+    R"sql(
+CREATE TABLE logs_subscription_filters (
+  group_id INTEGER NOT NULL REFERENCES logs_groups(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  destination_arn TEXT NOT NULL,
+  role_arn TEXT NOT NULL DEFAULT '',
+  distribution TEXT NOT NULL DEFAULT 'ByLogStream',
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY(group_id, name)
+);
+CREATE TABLE logs_metric_filters (
+  group_id INTEGER NOT NULL REFERENCES logs_groups(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  transformations TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY(group_id, name)
+);
+CREATE TABLE logs_queries (
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  query_string TEXT NOT NULL,
+  group_names TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE logs_query_definitions (
+  id TEXT PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  name TEXT NOT NULL,
+  query_string TEXT NOT NULL,
+  group_names TEXT NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE TABLE logs_policies (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY(account, region, kind, name)
+);
 )sql"};
 
 constexpr int64_t kEventOverheadBytes = 26;
@@ -320,7 +370,8 @@ std::vector<LogStream> LogsStore::StreamsWithPrefix(int64_t group_id, const std:
 // ---- Events ----------------------------------------------------------------------------------
 
 int64_t LogsStore::AppendEvents(int64_t group_id, int64_t stream_id,
-                                const std::vector<InputEvent>& events, int64_t ingestion_ms) {
+                                const std::vector<InputEvent>& events, int64_t ingestion_ms,
+                                std::vector<int64_t>* ids) {
   storage::Database::Transaction tx(*db_);
   auto& insert = db_->Prepare(
       "INSERT INTO logs_events(group_id, stream_id, timestamp, ingestion_ms, message) "
@@ -333,6 +384,9 @@ int64_t LogsStore::AppendEvents(int64_t group_id, int64_t stream_id,
     insert.Bind(1, group_id).Bind(2, stream_id).Bind(3, e.timestamp).Bind(4, ingestion_ms);
     insert.Bind(5, e.message);
     insert.Run();
+    if (ids != nullptr) {
+      ids->push_back(db_->LastInsertRowId());
+    }
     bytes += static_cast<int64_t>(e.message.size());
     first = std::min(first, e.timestamp);
     last = std::max(last, e.timestamp);

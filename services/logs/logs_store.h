@@ -60,9 +60,10 @@ class LogsStore {
 
   // Appends events (already validated and in order) to a stream: updates its first/last event
   // times, last ingestion time and sequence number, and the group's stored bytes. Returns the
-  // stream's new upload sequence number. Runs in one transaction.
+  // stream's new upload sequence number. Runs in one transaction. `ids`, if given, receives the
+  // new events' ids in order (subscription deliveries name them).
   int64_t AppendEvents(int64_t group_id, int64_t stream_id, const std::vector<InputEvent>& events,
-                       int64_t ingestion_ms);
+                       int64_t ingestion_ms, std::vector<int64_t>* ids = nullptr);
 
   // Events of one stream with lower <= (timestamp, id) < upper, ascending, at most `limit`
   // events and (after the first) at most `max_bytes` of messages plus 26 bytes per event.
