@@ -3,11 +3,13 @@ without a Docker engine: its size, its files, and nimbus serving from it with th
 runtimes the image's interpreters serve (python3.x → python3.11, nodejs*.x → node 18)."""
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import os
 import re
 import subprocess
+import threading
 import time
 import zipfile
 
@@ -295,6 +297,41 @@ def test_sqs_event_source_mapping(image_server):
             break
         time.sleep(0.2)
     assert left == 0, attrs
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append({"type": self.headers.get("x-amz-sns-message-type"),
+                                    "body": json.loads(body)})
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_sns_http_delivery_uses_the_images_libcurl(image_server):
+    """nimbus opens libcurl (and its closure) from the image on the first HTTP delivery."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sns = ns.boto3_client(image_server, "sns")
+        topic = sns.create_topic(Name="image-topic")["TopicArn"]
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
+        deadline = time.monotonic() + 15
+        while not _Receiver.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _Receiver.received, image_server.stderr()
+        first = _Receiver.received[0]
+        assert first["type"] == "SubscriptionConfirmation"
+        assert first["body"]["TopicArn"] == topic
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_server_stops_cleanly(image_server):
