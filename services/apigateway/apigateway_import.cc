@@ -3,6 +3,7 @@
 #include "services/apigateway/apigateway_internal.h"
 #include "services/apigateway/apigateway_service.h"
 #include "services/apigateway/openapi.h"
+#include "services/apigateway/yaml_json.h"
 
 namespace nimbus::apigateway {
 using internal::Copy;
@@ -110,9 +111,7 @@ Result<Output> ApiGatewayService::GetExport(RequestContext& ctx, ParamReader& in
     return errors::BadRequest("No API exporter for type '" + type + "'");
   }
   std::string accepts = in.String("accepts", "application/json");
-  if (accepts.find("yaml") != std::string::npos) {
-    return errors::BadRequest("Only application/json exports are supported by Nimbus");
-  }
+  bool yaml = accepts.find("yaml") != std::string::npos;
   bool extensions = false;
   if (const Value* params = in.Value("parameters")) {
     std::string ext = json::GetStr(*params, "extensions");
@@ -124,11 +123,11 @@ Result<Output> ApiGatewayService::GetExport(RequestContext& ctx, ParamReader& in
   Output out;
   out.SetObject();
   auto& a = out.GetAllocator();
-  out.AddMember("body", Str(json::Write(def), a), a);
-  out.AddMember("contentType", "application/json", a);
+  out.AddMember("body", Str(yaml ? JsonToYaml(def) : json::Write(def), a), a);
+  out.AddMember("contentType", yaml ? "application/yaml" : "application/json", a);
   out.AddMember("contentDisposition",
                 Str("attachment; filename=\"" + type + "_" + json::GetStr((**api)["restApi"], "name") +
-                        ".json\"",
+                        (yaml ? ".yaml\"" : ".json\""),
                     a),
                 a);
   return out;

@@ -158,6 +158,11 @@ Result<Output> ApiGatewayService::CreateUsagePlan(RequestContext& ctx, ParamRead
   plan.AddMember("id", Str(id, a), a);
   json::CopyMembers(in.params(), plan,
                     {"name", "description", "apiStages", "throttle", "quota", "tags"}, a);
+  // AWS fills in the quota's offset (0) when the request leaves it out.
+  if (Value* quota = plan.HasMember("quota") ? &plan["quota"] : nullptr;
+      quota != nullptr && quota->IsObject() && !quota->HasMember("offset")) {
+    quota->AddMember("offset", 0, a);
+  }
   if (const Value* stages = json::Get(plan, "apiStages"); stages && stages->IsArray()) {
     for (const auto& s : stages->GetArray()) {
       std::string api_id = json::GetStr(s, "apiId");

@@ -8,6 +8,7 @@
 #include "services/apigateway/apigatewayv2_service.h"
 #include "services/apigateway/json_util.h"
 #include "services/apigateway/openapi.h"
+#include "services/apigateway/yaml_json.h"
 
 namespace nimbus::apigateway {
 using json::Str;
@@ -177,7 +178,7 @@ Result<Output> ApiGatewayV2Service::ImportApi(RequestContext& ctx, ParamReader& 
   Value api(rapidjson::kObjectType);
   api.AddMember("ApiId", Str(id, a), a);
   api.AddMember("ApiEndpoint",
-                Str("http://" + id + ".execute-api.localhost.localstack.cloud:4566", a), a);
+                Str(v2internal::ApiEndpoint(id, ctx.host), a), a);
   api.AddMember("CreatedDate", Value(Now()), a);
   api.AddMember("ProtocolType", "HTTP", a);
   api.AddMember("ApiKeySelectionExpression", "$request.header.x-api-key", a);
@@ -223,8 +224,9 @@ Result<Output> ApiGatewayV2Service::ExportApi(RequestContext& ctx, ParamReader& 
   if (in.String("Specification") != "OAS30") {
     return errors::BadRequest("Unsupported specification: " + in.String("Specification"));
   }
-  if (in.String("OutputType") != "JSON") {
-    return errors::BadRequest("Nimbus exports HTTP APIs as JSON only (OutputType=JSON)");
+  std::string output_type = in.String("OutputType");
+  if (output_type != "JSON" && output_type != "YAML") {
+    return errors::BadRequest("Unsupported output type: " + output_type);
   }
   // The stage's deployment when one is named, else the current configuration.
   const Value* source = &(**api);
@@ -310,7 +312,10 @@ Result<Output> ApiGatewayV2Service::ExportApi(RequestContext& ctx, ParamReader& 
   }
   Output result;
   result.SetObject();
-  result.AddMember("body", Str(json::Write(out), result.GetAllocator()), result.GetAllocator());
+  result.AddMember("body",
+                   Str(output_type == "YAML" ? JsonToYaml(out) : json::Write(out),
+                       result.GetAllocator()),
+                   result.GetAllocator());
   return result;
 }
 

@@ -6,6 +6,7 @@
 
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/apigatewayv2_internal.h"
+#include "services/apigateway/integration_subtypes.h"
 #include "services/apigateway/json_util.h"
 
 namespace nimbus::apigateway {
@@ -199,7 +200,7 @@ Result<Output> ApiGatewayV2Service::CreateApi(RequestContext& ctx, ParamReader& 
   Value api(rapidjson::kObjectType);
   api.AddMember("ApiId", Str(id, a), a);
   api.AddMember("ApiEndpoint",
-                Str("http://" + id + ".execute-api.localhost.localstack.cloud:4566", a), a);
+                Str(v2internal::ApiEndpoint(id, ctx.host), a), a);
   api.AddMember("CreatedDate", Value(Now()), a);
   api.AddMember("ApiKeySelectionExpression", "$request.header.x-api-key", a);
   api.AddMember("RouteSelectionExpression",
@@ -474,7 +475,9 @@ Result<Output> ApiGatewayV2Service::CreateIntegration(RequestContext& ctx, Param
   if (!version.empty() && version != "1.0" && version != "2.0") {
     return errors::BadRequest("Unsupported payload format version: " + version);
   }
-  if ((type == "AWS_PROXY" || type == "HTTP_PROXY") && in.String("IntegrationUri").empty()) {
+  bool subtype = in.Has("IntegrationSubtype");
+  if ((type == "HTTP_PROXY" || (type == "AWS_PROXY" && !subtype)) &&
+      in.String("IntegrationUri").empty()) {
     return errors::BadRequest("IntegrationUri is required for " + type + " integrations");
   }
   std::string id = json::NewId(7);
@@ -483,6 +486,9 @@ Result<Output> ApiGatewayV2Service::CreateIntegration(RequestContext& ctx, Param
   integ.AddMember("ApiGatewayManaged", false, a);
   Merge(in, integ, **api, {});
   IntegrationDefaults(integ, a);
+  if (auto err = CheckSubtypeIntegration(integ)) {
+    return *err;
+  }
   (**api)["integrations"].AddMember(Str(id, a), integ, a);
   Changed(ctx, api_id);
   return Copy((**api)["integrations"][id.c_str()]);
@@ -506,7 +512,14 @@ Result<Output> ApiGatewayV2Service::UpdateIntegration(RequestContext& ctx, Param
   if (it == integrations.MemberEnd()) {
     return errors::NotFound("Invalid Integration identifier specified " + id);
   }
-  Merge(in, it->value, **api, {"IntegrationId"});
+  // Checked on a copy: a rejected update leaves the integration as it was.
+  auto& a = (*api)->GetAllocator();
+  Value updated(it->value, a);
+  Merge(in, updated, **api, {"IntegrationId"});
+  if (auto err = CheckSubtypeIntegration(updated)) {
+    return *err;
+  }
+  it->value = updated;
   Changed(ctx, api_id);
   return Copy((**api)["integrations"][id.c_str()]);
 }

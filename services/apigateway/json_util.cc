@@ -80,12 +80,20 @@ std::string GetStr(const Value& obj, std::string_view key, std::string_view fall
   return std::string(v->GetString(), v->GetStringLength());
 }
 
+namespace {
+// A member name for lookups. Not a bare StringRef: that converts to `const char*`, and
+// FindMember/RemoveMember would strlen() it, reading past a view that is not NUL-terminated
+// (looking up "n" of "n.deep" found nothing).
+Value Key(std::string_view key) {
+  return Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+}
+}  // namespace
+
 const Value* Get(const Value& obj, std::string_view key) {
   if (!obj.IsObject()) {
     return nullptr;
   }
-  auto it = obj.FindMember(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+  auto it = obj.FindMember(Key(key));
   return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
@@ -95,8 +103,7 @@ bool GetBool(const Value& obj, std::string_view key, bool fallback) {
 }
 
 void Set(Value& obj, std::string_view key, Value v, Alloc& a) {
-  auto it = obj.FindMember(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+  auto it = obj.FindMember(Key(key));
   if (it != obj.MemberEnd()) {
     it->value = std::move(v);
   } else {
@@ -106,14 +113,12 @@ void Set(Value& obj, std::string_view key, Value v, Alloc& a) {
 
 void Remove(Value& obj, std::string_view key) {
   if (obj.IsObject()) {
-    obj.RemoveMember(
-        rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+    obj.RemoveMember(Key(key));
   }
 }
 
 Value& Child(Value& obj, std::string_view key, Alloc& a) {
-  auto it = obj.FindMember(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+  auto it = obj.FindMember(Key(key));
   if (it == obj.MemberEnd()) {
     obj.AddMember(Str(key, a), Value(rapidjson::kObjectType), a);
     return (obj.MemberEnd() - 1)->value;

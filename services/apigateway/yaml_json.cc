@@ -130,4 +130,112 @@ std::optional<rapidjson::Document> YamlToJson(std::string_view text) {
   return out;
 }
 
+namespace {
+
+int WriteToString(void* data, unsigned char* buffer, size_t size) {
+  static_cast<std::string*>(data)->append(reinterpret_cast<const char*>(buffer), size);
+  return 1;
+}
+
+// Whether a plain scalar with this text would be read back as something but a string.
+bool NeedsQuotes(std::string_view s) {
+  int64_t i = 0;
+  double d = 0;
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL" || s == "true" ||
+         s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE" ||
+         IsInteger(s, &i) || IsFloat(s, &d);
+}
+
+bool EmitScalar(yaml_emitter_t* e, std::string_view text, bool typed) {
+  yaml_event_t ev;
+  auto style = typed ? YAML_PLAIN_SCALAR_STYLE
+                     : (NeedsQuotes(text) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+  yaml_scalar_event_initialize(&ev, nullptr, nullptr,
+                               reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+                               static_cast<int>(text.size()), 1, 1, style);
+  return yaml_emitter_emit(e, &ev) != 0;
+}
+
+bool Emit(yaml_emitter_t* e, const Value& v, int depth) {
+  if (depth > kMaxDepth) {
+    return false;
+  }
+  yaml_event_t ev;
+  if (v.IsObject()) {
+    yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_BLOCK_MAPPING_STYLE);
+    if (!yaml_emitter_emit(e, &ev)) {
+      return false;
+    }
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      if (!EmitScalar(e, {it->name.GetString(), it->name.GetStringLength()}, false) ||
+          !Emit(e, it->value, depth + 1)) {
+        return false;
+      }
+    }
+    yaml_mapping_end_event_initialize(&ev);
+    return yaml_emitter_emit(e, &ev) != 0;
+  }
+  if (v.IsArray()) {
+    yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    if (!yaml_emitter_emit(e, &ev)) {
+      return false;
+    }
+    for (const auto& item : v.GetArray()) {
+      if (!Emit(e, item, depth + 1)) {
+        return false;
+      }
+    }
+    yaml_sequence_end_event_initialize(&ev);
+    return yaml_emitter_emit(e, &ev) != 0;
+  }
+  if (v.IsString()) {
+    return EmitScalar(e, {v.GetString(), v.GetStringLength()}, false);
+  }
+  if (v.IsNull()) {
+    return EmitScalar(e, "null", true);
+  }
+  if (v.IsBool()) {
+    return EmitScalar(e, v.GetBool() ? "true" : "false", true);
+  }
+  std::string number;
+  if (v.IsInt64()) {
+    number = std::to_string(v.GetInt64());
+  } else if (v.IsUint64()) {
+    number = std::to_string(v.GetUint64());
+  } else {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.GetDouble());
+    number.assign(buf, ec == std::errc() ? end : buf);
+    if (number.find_first_of(".eE") == std::string::npos) {
+      number += ".0";  // stays a float when read back
+    }
+  }
+  return EmitScalar(e, number, true);
+}
+
+}  // namespace
+
+std::string JsonToYaml(const rapidjson::Value& value) {
+  std::string out;
+  yaml_emitter_t emitter;
+  if (!yaml_emitter_initialize(&emitter)) {
+    return out;
+  }
+  yaml_emitter_set_output(&emitter, &WriteToString, &out);
+  yaml_emitter_set_unicode(&emitter, 1);
+  yaml_emitter_set_width(&emitter, -1);
+  yaml_event_t ev;
+  bool ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
+            yaml_emitter_emit(&emitter, &ev) &&
+            yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1) &&
+            yaml_emitter_emit(&emitter, &ev) && Emit(&emitter, value, 0) &&
+            yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&emitter, &ev) &&
+            yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&emitter, &ev);
+  yaml_emitter_delete(&emitter);
+  if (!ok) {
+    out.clear();
+  }
+  return out;
+}
+
 }  // namespace nimbus::apigateway

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -12,5 +13,9 @@ namespace nimbus::apigateway {
 // Anchors and aliases are resolved by libyaml's document loader. nullopt on a syntax error or
 // an empty stream.
 std::optional<rapidjson::Document> YamlToJson(std::string_view text);
+
+// Writes a JSON document as block-style YAML (exports). Strings that would read back as
+// another type (numbers, booleans, null, empty) are quoted, so YamlToJson round-trips them.
+std::string JsonToYaml(const rapidjson::Value& value);
 
 }  // namespace nimbus::apigateway

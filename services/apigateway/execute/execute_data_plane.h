@@ -65,6 +65,9 @@ class ExecuteApiDataPlane final : public edge::DataPlane {
   boost::asio::awaitable<Response> HttpProxy(Invocation& inv, std::string url,
                                              const rapidjson::Value* request_parameters,
                                              long timeout_ms);
+  // An HTTP API's AWS_PROXY integration with an IntegrationSubtype (first_class.cc).
+  boost::asio::awaitable<Response> FirstClassIntegration(Invocation& inv,
+                                                         const rapidjson::Value& integration);
   boost::asio::awaitable<Response> NonProxy(Invocation& inv, const rapidjson::Value& integration,
                                             const rapidjson::Value& method);
 

@@ -109,7 +109,9 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::InvokeHttpApi(Invocation& inv
       if (const Value* t = json::Get(*integ, "TimeoutInMillis"); t && t->IsInt()) {
         timeout = t->GetInt();
       }
-      if (type == "AWS_PROXY") {
+      if (type == "AWS_PROXY" && integ->HasMember("IntegrationSubtype")) {
+        res = co_await FirstClassIntegration(inv, *integ);
+      } else if (type == "AWS_PROXY") {
         res = co_await LambdaProxy(inv, uri,
                                    json::GetStr(*integ, "PayloadFormatVersion", "2.0") == "2.0");
       } else if (type == "HTTP_PROXY") {

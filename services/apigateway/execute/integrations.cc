@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "edge/protocol/encoding.h"
+#include "edge/protocol/shape.h"
 #include "services/apigateway/json_util.h"
 
 namespace nimbus::apigateway {
@@ -216,6 +217,43 @@ rapidjson::Document SqsParams(const std::map<std::string, std::string>& form) {
 
 }  // namespace
 
+std::string QueryJsonResponse(const std::string& action, const rapidjson::Value& result,
+                              const std::string& request_id) {
+  // AWS: query services answer API Gateway in JSON wrapped like their XML
+  // ({"SendMessageResponse": {"SendMessageResult": {...}, "ResponseMetadata": {...}}}).
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  Value wrapper(rapidjson::kObjectType);
+  // Operations without output (DeleteMessage, PurgeQueue) have no Result element in the XML.
+  if (!result.IsObject() || result.MemberCount() > 0) {
+    wrapper.AddMember(Str(action + "Result", a), Value(result, a), a);
+  }
+  Value meta(rapidjson::kObjectType);
+  meta.AddMember("RequestId", Str(request_id, a), a);
+  wrapper.AddMember("ResponseMetadata", meta, a);
+  d.AddMember(Str(action + "Response", a), wrapper, a);
+  return json::Write(d);
+}
+
+std::string QueryJsonError(std::string_view service, const AwsError& error,
+                           const std::string& request_id) {
+  // The JSON form of a query error response, with the query protocol's code (SQS's
+  // QueueDoesNotExist is AWS.SimpleQueueService.NonExistentQueue there).
+  const protocol::ServiceSpec* spec = protocol::SpecRegistry::Instance().Find(service);
+  std::string code = spec != nullptr ? protocol::QueryErrorCode(*spec, error) : error.code;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  Value err(rapidjson::kObjectType);
+  err.AddMember("Code", Str(code, a), a);
+  err.AddMember("Message", Str(error.message, a), a);
+  err.AddMember("Type", Str(error.fault == Fault::kSender ? "Sender" : "Receiver", a), a);
+  Value wrapper(rapidjson::kObjectType);
+  wrapper.AddMember("Error", err, a);
+  wrapper.AddMember("RequestId", Str(request_id, a), a);
+  d.AddMember("ErrorResponse", wrapper, a);
+  return json::Write(d);
+}
+
 asio::awaitable<ServiceCallResult> CallAwsService(ServiceClient& client, const Invocation& inv,
                                                   const std::string& uri,
                                                   std::map<std::string, std::string> headers,
@@ -305,35 +343,13 @@ asio::awaitable<ServiceCallResult> CallAwsService(ServiceClient& client, const I
     co_return out;
   }
   auto result = co_await client.Call(service, action, scope, std::move(params));
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
   if (!result) {
-    // The JSON form of a query error response.
     out.status = result.error().http_status;
-    Value err(rapidjson::kObjectType);
-    err.AddMember("Code", Str(result.error().code, a), a);
-    err.AddMember("Message", Str(result.error().message, a), a);
-    err.AddMember("Type", Str(result.error().fault == Fault::kSender ? "Sender" : "Receiver", a), a);
-    Value wrapper(rapidjson::kObjectType);
-    wrapper.AddMember("Error", err, a);
-    wrapper.AddMember("RequestId", Str(inv.request_id, a), a);
-    d.AddMember("ErrorResponse", wrapper, a);
-    out.body = json::Write(d);
+    out.body = QueryJsonError(service, result.error(), inv.request_id);
     co_return out;
   }
-  // AWS: query services answer API Gateway in JSON wrapped like their XML
-  // ({"SendMessageResponse": {"SendMessageResult": {...}, "ResponseMetadata": {...}}}).
-  if (target.empty()) {
-    Value wrapper(rapidjson::kObjectType);
-    wrapper.AddMember(Str(action + "Result", a), Value(*result, a), a);
-    Value meta(rapidjson::kObjectType);
-    meta.AddMember("RequestId", Str(inv.request_id, a), a);
-    wrapper.AddMember("ResponseMetadata", meta, a);
-    d.AddMember(Str(action + "Response", a), wrapper, a);
-    out.body = json::Write(d);
-  } else {
-    out.body = json::Write(*result);
-  }
+  out.body = target.empty() ? QueryJsonResponse(action, *result, inv.request_id)
+                            : json::Write(*result);
   co_return out;
 }
 

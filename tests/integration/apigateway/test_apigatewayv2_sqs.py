@@ -1,0 +1,219 @@
+"""HTTP APIs' first-class SQS integrations (IntegrationType AWS_PROXY with IntegrationSubtype
+SQS-SendMessage, SQS-ReceiveMessage, SQS-DeleteMessage, SQS-PurgeQueue) through boto3 and the
+AWS CLI: the control plane's checks of each subtype's request parameters, and invocations that
+map the request into the SQS call and answer with SQS's response (messages checked in the
+queue)."""
+import hashlib
+import json
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+import nimbus_support as ns
+from apigw_helpers import as_json, call, client
+
+ROLE = "arn:aws:iam::000000000000:role/apigw-sqs"
+
+
+@pytest.fixture(scope="module")
+def v2(nimbus):
+    return client(nimbus, "apigatewayv2")
+
+
+@pytest.fixture(scope="module")
+def sqs(nimbus):
+    return client(nimbus, "sqs")
+
+
+@pytest.fixture
+def api_id(v2):
+    api_id = v2.create_api(Name="sqs-" + uuid.uuid4().hex[:6], ProtocolType="HTTP")["ApiId"]
+    yield api_id
+    v2.delete_api(ApiId=api_id)
+
+
+@pytest.fixture
+def queue(sqs):
+    url = sqs.create_queue(QueueName="apigw-fc-" + uuid.uuid4().hex[:8])["QueueUrl"]
+    yield url
+    sqs.delete_queue(QueueUrl=url)
+
+
+def bad_request(excinfo):
+    err = excinfo.value.response
+    assert err["ResponseMetadata"]["HTTPStatusCode"] == 400, err
+    assert err["Error"]["Code"] == "BadRequestException", err
+    return err["Error"]["Message"]
+
+
+def sqs_integration(v2, api_id, subtype, params, **extra):
+    return v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY",
+                                 IntegrationSubtype=subtype, RequestParameters=params, **extra)
+
+
+REQUIRED = {
+    "SQS-SendMessage": {"QueueUrl": "https://q", "MessageBody": "$request.body"},
+    "SQS-ReceiveMessage": {"QueueUrl": "https://q"},
+    "SQS-DeleteMessage": {"QueueUrl": "https://q", "ReceiptHandle": "$request.body.handle"},
+    "SQS-PurgeQueue": {"QueueUrl": "https://q"},
+}
+
+
+@pytest.mark.parametrize("subtype", sorted(REQUIRED))
+def test_each_subtype_requires_its_parameters(v2, api_id, subtype):
+    required = REQUIRED[subtype]
+    created = sqs_integration(v2, api_id, subtype, required, CredentialsArn=ROLE)
+    assert created["IntegrationSubtype"] == subtype
+    assert created["IntegrationType"] == "AWS_PROXY"
+    assert created["PayloadFormatVersion"] == "1.0"  # the only version subtypes take
+    assert created["CredentialsArn"] == ROLE
+    assert created["RequestParameters"] == required
+    assert "IntegrationUri" not in created
+    for missing in required:
+        params = {k: v for k, v in required.items() if k != missing}
+        with pytest.raises(ClientError) as e:
+            sqs_integration(v2, api_id, subtype, params)
+        message = bad_request(e)
+        assert missing in message and "Validation Result" in message, message
+
+
+def test_parameter_names_sources_type_and_version_are_checked(v2, api_id):
+    base = REQUIRED["SQS-SendMessage"]
+    with pytest.raises(ClientError) as e:
+        sqs_integration(v2, api_id, "SQS-SendMessage", {**base, "ReceiptHandle": "x"})
+    assert "ReceiptHandle" in bad_request(e)
+    with pytest.raises(ClientError) as e:
+        sqs_integration(v2, api_id, "SQS-SendMessage", {**base, "MessageBody": "$request.cookie.a"})
+    assert bad_request(e) == ("Invalid selection expression specified: Validation Result: "
+                              "warnings : [], errors : [Invalid source: $request.cookie.a "
+                              "specified for destination: MessageBody]")
+    with pytest.raises(ClientError) as e:
+        sqs_integration(v2, api_id, "SQS-SendMessage", base, PayloadFormatVersion="2.0")
+    assert "1.0" in bad_request(e)
+    with pytest.raises(ClientError) as e:
+        v2.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY",
+                              IntegrationSubtype="SQS-SendMessage",
+                              IntegrationUri="https://example.com", RequestParameters=base)
+    bad_request(e)
+    with pytest.raises(ClientError) as e:
+        sqs_integration(v2, api_id, "SQS-Nope", base)
+    bad_request(e)
+    # Every source kind AWS documents is accepted.
+    ok = sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": "$stageVariables.queue", "MessageBody": "$request.body.a.b",
+        "MessageGroupId": "$request.header.x-group", "DelaySeconds": "$request.querystring.d",
+        "MessageDeduplicationId": "$context.requestId", "MessageAttributes": "$request.path.p",
+        "Region": "us-east-1"})
+    # A rejected update leaves the integration as it was.
+    with pytest.raises(ClientError) as e:
+        v2.update_integration(ApiId=api_id, IntegrationId=ok["IntegrationId"],
+                              RequestParameters={"QueueUrl": "https://q"})
+    assert "MessageBody" in bad_request(e)
+    with pytest.raises(ClientError) as e:
+        v2.update_integration(ApiId=api_id, IntegrationId=ok["IntegrationId"],
+                              PayloadFormatVersion="2.0")
+    bad_request(e)
+    got = v2.get_integration(ApiId=api_id, IntegrationId=ok["IntegrationId"])
+    assert got["PayloadFormatVersion"] == "1.0"
+    assert got["RequestParameters"]["MessageBody"] == "$request.body.a.b"
+    upd = v2.update_integration(ApiId=api_id, IntegrationId=ok["IntegrationId"],
+                                RequestParameters={"QueueUrl": "https://q2", "MessageBody": "static"})
+    assert upd["RequestParameters"] == {"QueueUrl": "https://q2", "MessageBody": "static"}
+
+
+def deploy(v2, api_id, **stage):
+    v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True, **stage)
+
+
+def route(v2, api_id, key, integration):
+    v2.create_route(ApiId=api_id, RouteKey=key, Target="integrations/" + integration["IntegrationId"])
+
+
+def test_send_message_maps_the_request_into_the_queue(nimbus, v2, sqs, api_id, queue):
+    integ = sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": "$stageVariables.queue", "MessageBody": "$request.body.order",
+        "MessageAttributes": "$request.body.meta", "DelaySeconds": "$request.querystring.delay"},
+        CredentialsArn=ROLE)
+    route(v2, api_id, "POST /orders", integ)
+    deploy(v2, api_id, StageVariables={"queue": queue})
+    body = {"order": {"id": 7, "items": ["a"]}, "meta": {"kind": {"DataType": "String",
+                                                                  "StringValue": "order"}}}
+    status, headers, raw = call(nimbus, f"/_aws/execute-api/{api_id}/orders?delay=0", "POST",
+                                json.dumps(body), {"Content-Type": "application/json"})
+    assert status == 200, raw
+    assert headers["Content-Type"] == "application/json"
+    answer = as_json(raw)["SendMessageResponse"]
+    result = answer["SendMessageResult"]
+    assert answer["ResponseMetadata"]["RequestId"] == headers["Apigw-Requestid"]
+    sent_body = '{"id":7,"items":["a"]}'  # a JSON member is passed as its JSON text
+    assert result["MD5OfMessageBody"] == hashlib.md5(sent_body.encode()).hexdigest()
+    msgs = sqs.receive_message(QueueUrl=queue, MessageAttributeNames=["All"],
+                               WaitTimeSeconds=1)["Messages"]
+    assert [(m["MessageId"], m["Body"]) for m in msgs] == [(result["MessageId"], sent_body)]
+    assert msgs[0]["MessageAttributes"] == {"kind": {"DataType": "String", "StringValue": "order"}}
+
+
+def test_receive_delete_and_purge_through_the_api(nimbus, v2, sqs, api_id, queue):
+    route(v2, api_id, "GET /messages", sqs_integration(v2, api_id, "SQS-ReceiveMessage", {
+        "QueueUrl": queue, "MaxNumberOfMessages": "$request.querystring.max",
+        "VisibilityTimeout": "0", "AttributeNames": "$request.header.x-attributes"}))
+    route(v2, api_id, "DELETE /messages", sqs_integration(v2, api_id, "SQS-DeleteMessage", {
+        "QueueUrl": queue, "ReceiptHandle": "$request.header.x-receipt"}))
+    route(v2, api_id, "POST /purge", sqs_integration(v2, api_id, "SQS-PurgeQueue",
+                                                     {"QueueUrl": queue}))
+    deploy(v2, api_id)
+    for i in range(3):
+        sqs.send_message(QueueUrl=queue, MessageBody=f"m{i}")
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/messages?max=2", "GET",
+                          headers={"X-Attributes": "SentTimestamp,ApproximateReceiveCount"})
+    assert status == 200, raw
+    msgs = as_json(raw)["ReceiveMessageResponse"]["ReceiveMessageResult"]["Messages"]
+    assert len(msgs) == 2
+    assert set(msgs[0]["Attributes"]) == {"SentTimestamp", "ApproximateReceiveCount"}
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/messages", "DELETE",
+                          headers={"X-Receipt": msgs[0]["ReceiptHandle"]})
+    assert status == 200, raw
+    assert set(as_json(raw)["DeleteMessageResponse"]) == {"ResponseMetadata"}
+    left = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    assert left["Attributes"]["ApproximateNumberOfMessages"] == "2"
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/purge", "POST")
+    assert status == 200, raw
+    assert "PurgeQueueResponse" in as_json(raw)
+    left = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    assert left["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_sqs_errors_keep_sqs_status_and_query_code(nimbus, v2, api_id, queue):
+    route(v2, api_id, "POST /nowhere", sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": queue + "-missing", "MessageBody": "$request.body"}))
+    route(v2, api_id, "POST /bad", sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": queue, "MessageBody": "$request.body", "DelaySeconds": "$request.querystring.d"}))
+    route(v2, api_id, "POST /unmapped", sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": queue, "MessageBody": "$request.header.x-absent"}))
+    deploy(v2, api_id)
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/nowhere", "POST", "x")
+    err = as_json(raw)["ErrorResponse"]
+    assert status == 400
+    assert err["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert err["Error"]["Type"] == "Sender"
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/bad?d=1000", "POST", "x")
+    assert (status, as_json(raw)["ErrorResponse"]["Error"]["Code"]) == (400, "InvalidParameterValue")
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/unmapped", "POST", "x")
+    assert (status, as_json(raw)["ErrorResponse"]["Error"]["Code"]) == (400, "MissingParameter")
+
+
+def test_cli_v2_creates_a_send_message_integration(nimbus, sqs, api_id, queue):
+    out = ns.cli_v2(nimbus, "apigatewayv2", "create-integration", "--api-id", api_id,
+                    "--integration-type", "AWS_PROXY", "--integration-subtype", "SQS-SendMessage",
+                    "--payload-format-version", "1.0", "--credentials-arn", ROLE,
+                    "--request-parameters",
+                    json.dumps({"QueueUrl": queue, "MessageBody": "$request.body"}))
+    ns.cli_v2(nimbus, "apigatewayv2", "create-route", "--api-id", api_id, "--route-key",
+              "POST /", "--target", "integrations/" + out["IntegrationId"])
+    ns.cli_v2(nimbus, "apigatewayv2", "create-stage", "--api-id", api_id, "--stage-name",
+              "$default", "--auto-deploy")
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/", "POST", "from the cli")
+    assert status == 200, raw
+    msgs = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+    assert [m["Body"] for m in msgs] == ["from the cli"]
