@@ -217,3 +217,25 @@ def test_cli_v2_creates_a_send_message_integration(nimbus, sqs, api_id, queue):
     assert status == 200, raw
     msgs = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in msgs] == ["from the cli"]
+
+
+def test_declared_http_api_queue_route_sends_to_the_queue(start_nimbus, tmp_path):
+    # NIMBUS_CONFIG's `queue` route on an HTTP API is an SQS-SendMessage integration.
+    config = tmp_path / "stack.json"
+    config.write_text(json.dumps({
+        "queues": [{"name": "declared-inbox"}],
+        "apis": [{"name": "declared-http", "type": "http",
+                  "routes": [{"route": "POST /inbox", "queue": "declared-inbox"}]}]}))
+    server = start_nimbus(NIMBUS_CONFIG=str(config))
+    v2 = client(server, "apigatewayv2")
+    api = next(a for a in v2.get_apis()["Items"] if a["Name"] == "declared-http")
+    integ = v2.get_integrations(ApiId=api["ApiId"])["Items"][0]
+    assert (integ["IntegrationSubtype"], integ["PayloadFormatVersion"]) == ("SQS-SendMessage", "1.0")
+    status, _, raw = call(server, f"/_aws/execute-api/{api['ApiId']}/inbox", "POST",
+                          '{"order": 1}', {"Content-Type": "application/json"})
+    assert status == 200, raw
+    sqs = client(server, "sqs")
+    url = sqs.get_queue_url(QueueName="declared-inbox")["QueueUrl"]
+    msgs = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+    assert [m["Body"] for m in msgs] == ['{"order": 1}']
+    assert msgs[0]["MessageId"] == as_json(raw)["SendMessageResponse"]["SendMessageResult"]["MessageId"]
