@@ -164,3 +164,10 @@ inline rapidjson::Value BoundaryValue(const std::string& arn, Alloc& a) {
 }
 
 }  // namespace nimbus::iam
+
+namespace nimbus::iam {
+// DeleteUser refuses while the user still has signing certificates, SSH public keys or
+// service-specific credentials (iam_certificates.cc).
+std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
+                                            const std::string& user_name);
+}  // namespace nimbus::iam

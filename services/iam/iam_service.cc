@@ -98,6 +98,7 @@ void IamService::Register(OperationTable& t) {
   t.Add("UpdateRoleDescription", this, &IamService::UpdateRoleDescription);
   t.Add("UpdateUser", this, &IamService::UpdateUser);
   RegisterFederation(t);
+  RegisterCredentials(t);
 }
 
 void IamService::RegisterFederation(OperationTable& t) {
@@ -124,5 +125,45 @@ void IamService::RegisterFederation(OperationTable& t) {
 void IamService::Start(const ServiceEnv& env) { state_->Start(env); }
 
 void IamService::Reset() { store().Reset(); }
+
+void IamService::RegisterCredentials(OperationTable& t) {
+  t.Add("UploadServerCertificate", this, &IamService::UploadServerCertificate);
+  t.Add("GetServerCertificate", this, &IamService::GetServerCertificate);
+  t.Add("ListServerCertificates", this, &IamService::ListServerCertificates);
+  t.Add("UpdateServerCertificate", this, &IamService::UpdateServerCertificate);
+  t.Add("DeleteServerCertificate", this, &IamService::DeleteServerCertificate);
+  t.Add("TagServerCertificate", this, &IamService::TagServerCertificate);
+  t.Add("UntagServerCertificate", this, &IamService::UntagServerCertificate);
+  t.Add("ListServerCertificateTags", this, &IamService::ListServerCertificateTags);
+  t.Add("UploadSigningCertificate", this, &IamService::UploadSigningCertificate);
+  t.Add("ListSigningCertificates", this, &IamService::ListSigningCertificates);
+  t.Add("UpdateSigningCertificate", this, &IamService::UpdateSigningCertificate);
+  t.Add("DeleteSigningCertificate", this, &IamService::DeleteSigningCertificate);
+  t.Add("UploadSSHPublicKey", this, &IamService::UploadSSHPublicKey);
+  t.Add("GetSSHPublicKey", this, &IamService::GetSSHPublicKey);
+  t.Add("ListSSHPublicKeys", this, &IamService::ListSSHPublicKeys);
+  t.Add("UpdateSSHPublicKey", this, &IamService::UpdateSSHPublicKey);
+  t.Add("DeleteSSHPublicKey", this, &IamService::DeleteSSHPublicKey);
+  t.Add("CreateServiceSpecificCredential", this, &IamService::CreateServiceSpecificCredential);
+  t.Add("ListServiceSpecificCredentials", this, &IamService::ListServiceSpecificCredentials);
+  t.Add("ResetServiceSpecificCredential", this, &IamService::ResetServiceSpecificCredential);
+  t.Add("UpdateServiceSpecificCredential", this, &IamService::UpdateServiceSpecificCredential);
+  t.Add("DeleteServiceSpecificCredential", this, &IamService::DeleteServiceSpecificCredential);
+  t.Add("GetAccountPasswordPolicy", this, &IamService::GetAccountPasswordPolicy);
+  t.Add("UpdateAccountPasswordPolicy", this, &IamService::UpdateAccountPasswordPolicy);
+  t.Add("DeleteAccountPasswordPolicy", this, &IamService::DeleteAccountPasswordPolicy);
+  t.Add("ChangePassword", this, &IamService::ChangePassword);
+  t.Add("CreateVirtualMFADevice", this, &IamService::CreateVirtualMFADevice);
+  t.Add("EnableMFADevice", this, &IamService::EnableMFADevice);
+  t.Add("DeactivateMFADevice", this, &IamService::DeactivateMFADevice);
+  t.Add("ResyncMFADevice", this, &IamService::ResyncMFADevice);
+  t.Add("DeleteVirtualMFADevice", this, &IamService::DeleteVirtualMFADevice);
+  t.Add("ListMFADevices", this, &IamService::ListMFADevices);
+  t.Add("ListVirtualMFADevices", this, &IamService::ListVirtualMFADevices);
+  t.Add("GetMFADevice", this, &IamService::GetMFADevice);
+  t.Add("TagMFADevice", this, &IamService::TagMFADevice);
+  t.Add("UntagMFADevice", this, &IamService::UntagMFADevice);
+  t.Add("ListMFADeviceTags", this, &IamService::ListMFADeviceTags);
+}
 
 }  // namespace nimbus::iam

@@ -140,8 +140,52 @@ class IamService final : public Service {
   Result<Output> UntagSAMLProvider(RequestContext& ctx, ParamReader& in);
   Result<Output> ListSAMLProviderTags(RequestContext& ctx, ParamReader& in);
 
+  // The account password policy and ChangePassword (iam_passwords.cc).
+  Result<Output> GetAccountPasswordPolicy(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateAccountPasswordPolicy(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteAccountPasswordPolicy(RequestContext& ctx, ParamReader& in);
+  Result<Output> ChangePassword(RequestContext& ctx, ParamReader& in);
+  // Virtual MFA devices (iam_mfa.cc).
+  Result<Output> CreateVirtualMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> EnableMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeactivateMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> ResyncMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteVirtualMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListMFADevices(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListVirtualMFADevices(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> TagMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> UntagMFADevice(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListMFADeviceTags(RequestContext& ctx, ParamReader& in);
+
+  // Server and signing certificates, SSH keys, service-specific credentials
+  // (iam_certificates.cc).
+  Result<Output> UploadServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListServerCertificates(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> TagServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> UntagServerCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListServerCertificateTags(RequestContext& ctx, ParamReader& in);
+  Result<Output> UploadSigningCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListSigningCertificates(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateSigningCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteSigningCertificate(RequestContext& ctx, ParamReader& in);
+  Result<Output> UploadSSHPublicKey(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetSSHPublicKey(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListSSHPublicKeys(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateSSHPublicKey(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteSSHPublicKey(RequestContext& ctx, ParamReader& in);
+  Result<Output> CreateServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListServiceSpecificCredentials(RequestContext& ctx, ParamReader& in);
+  Result<Output> ResetServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
+  Result<Output> UpdateServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
+  Result<Output> DeleteServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
+
  private:
   void RegisterFederation(OperationTable& t);
+  void RegisterCredentials(OperationTable& t);
   IamStore& store() { return state_->store(); }
   double Now(const RequestContext& ctx) const { return ctx.clock->NowSeconds(); }
 

@@ -1,5 +1,6 @@
 // IAM users, groups, group membership, access keys and login profiles.
 #include "services/common/ids.h"
+#include "services/iam/credentials/passwords.h"
 #include "services/iam/iam_internal.h"
 #include "services/iam/iam_service.h"
 
@@ -262,6 +263,12 @@ Result<Output> IamService::DeleteUser(RequestContext& ctx, ParamReader& in) {
   }
   if (u.HasMember("_login_profile")) {
     return errors::DeleteConflict("Cannot delete entity, must delete login profile first.");
+  }
+  if (u.HasMember("_mfa") && u["_mfa"].Size() > 0) {
+    return errors::DeleteConflict("Cannot delete entity, must remove MFA device first.");
+  }
+  if (auto e = UserCredentialsHeld(store(), account, StringMember(u, "UserName"))) {
+    return *e;
   }
   for (const auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
     if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(name)) {
@@ -545,11 +552,20 @@ Result<Output> IamService::CreateLoginProfile(RequestContext& ctx, ParamReader& 
   if ((*user)->HasMember("_login_profile")) {
     return errors::EntityAlreadyExists("Login Profile for user " + name + " already exists.");
   }
+  auto password = in.OptString("Password");
+  if (password) {
+    if (auto e = CheckPassword(store(), ctx.scope.account_id, *password)) {
+      return *e;
+    }
+  }
   auto& ua = (*user)->GetAllocator();
   rapidjson::Value profile(rapidjson::kObjectType);
   profile.AddMember("UserName", Str(StringMember(**user, "UserName"), ua), ua);
   profile.AddMember("CreateDate", Str(NowIso(Now(ctx)), ua), ua);
   profile.AddMember("PasswordResetRequired", in.Bool("PasswordResetRequired"), ua);
+  if (password) {
+    SetPassword(profile, *password, Now(ctx), ua);
+  }
   (*user)->AddMember("_login_profile", std::move(profile), ua);
   store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
   return Wrap("LoginProfile", (**user)["_login_profile"]);
@@ -576,10 +592,17 @@ Result<Output> IamService::UpdateLoginProfile(RequestContext& ctx, ParamReader& 
   if (!(*user)->HasMember("_login_profile")) {
     return errors::NoSuchEntity("Login Profile for User " + name + " cannot be found.");
   }
+  auto password = in.OptString("Password");
+  if (password) {
+    if (auto e = CheckPassword(store(), ctx.scope.account_id, *password)) {
+      return *e;
+    }
+    SetPassword((**user)["_login_profile"], *password, Now(ctx), (*user)->GetAllocator());
+  }
   if (in.Has("PasswordResetRequired")) {
     (**user)["_login_profile"]["PasswordResetRequired"] = in.Bool("PasswordResetRequired");
-    store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
   }
+  store().Save(ctx.scope.account_id, Kind::kUser, KeyOf(name));
   return EmptyOutput();
 }
 

@@ -1,0 +1,643 @@
+// Server certificates, signing certificates, SSH public keys and service-specific credentials.
+#include "services/common/base64.h"
+#include "services/common/ids.h"
+#include "services/iam/credentials/x509.h"
+#include "services/iam/iam_internal.h"
+#include "services/iam/iam_service.h"
+
+namespace nimbus::iam {
+namespace {
+
+constexpr size_t kMaxSigningCertificates = 2;
+constexpr size_t kMaxSshKeys = 5;
+constexpr size_t kMaxServiceCredentials = 2;  // per user and service
+
+AwsError NoSuchServerCertificate(const std::string& name) {
+  return errors::NoSuchEntity("The Server Certificate with name " + name + " cannot be found.");
+}
+
+std::optional<AwsError> CheckStatus(const std::string& status) {
+  if (status != "Active" && status != "Inactive" && status != "Expired") {
+    return errors::ValidationField(status, "status",
+                                   "Member must satisfy enum value set: [Active, Inactive, "
+                                   "Expired]");
+  }
+  return std::nullopt;
+}
+
+// The user a call names, or the calling IAM user (AWS: "defaults to the user making the
+// request").
+Result<rapidjson::Document*> UserOf(IamStore& s, const RequestContext& ctx, ParamReader& in) {
+  auto name = in.OptString("UserName");
+  if (!name && ctx.principal.kind == Principal::Kind::kUser) {
+    name = ctx.principal.name;
+  }
+  if (!name) {
+    return errors::Validation("Must specify userName when calling with non-User credentials");
+  }
+  return RequireUser(s, ctx.scope.account_id, *name);
+}
+
+// A user's entities of `kind` (keyed by id, each with a UserName member), in key order.
+std::vector<std::pair<std::string, const rapidjson::Value*>> OwnedBy(IamStore& s,
+                                                                     const std::string& account,
+                                                                     Kind kind,
+                                                                     const std::string& user) {
+  std::vector<std::pair<std::string, const rapidjson::Value*>> out;
+  for (const auto& [id, doc] : s.All(account, kind)) {
+    if (user.empty() || KeyOf(StringMember(doc, "UserName")) == KeyOf(user)) {
+      out.emplace_back(id, &doc);
+    }
+  }
+  return out;
+}
+
+// An entity of `kind` by id, if `user` owns it.
+rapidjson::Document* Owned(IamStore& s, const std::string& account, Kind kind,
+                           const std::string& id, const std::string& user) {
+  auto* d = s.Find(account, kind, id);
+  return d != nullptr && KeyOf(StringMember(*d, "UserName")) == KeyOf(user) ? d : nullptr;
+}
+
+rapidjson::Value ServerMetadata(const rapidjson::Value& cert, Alloc& a) {
+  rapidjson::Value m(rapidjson::kObjectType);
+  for (const char* k : {"Path", "ServerCertificateName", "ServerCertificateId", "Arn",
+                        "UploadDate", "Expiration"}) {
+    m.AddMember(rapidjson::StringRef(k), Str(StringMember(cert, k), a), a);
+  }
+  return m;
+}
+
+std::string RandomBase64(size_t bytes) {
+  std::string hex = RandomHex(bytes * 2);
+  std::string raw;
+  for (size_t i = 0; i < bytes; ++i) {
+    raw += static_cast<char>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  }
+  return Base64Encode(raw);
+}
+
+// AWS's services with service-specific credentials: CodeCommit and Keyspaces issue a user
+// name and password, Bedrock an API key (alias and secret).
+bool SupportedService(const std::string& s) {
+  return s == "codecommit.amazonaws.com" || s == "cassandra.amazonaws.com" ||
+         s == "bedrock.amazonaws.com";
+}
+
+void IssueServiceSecret(rapidjson::Value& cred, const std::string& account, Alloc& a) {
+  std::string service = StringMember(cred, "ServiceName");
+  std::string user = StringMember(cred, "UserName");
+  cred.RemoveMember("_secret");
+  if (service == "bedrock.amazonaws.com") {
+    if (!cred.HasMember("ServiceCredentialAlias")) {
+      cred.AddMember("ServiceCredentialAlias",
+                     Str("BedrockAPIKey-" + RandomUpperAlnum(4) + "-at-" + account, a), a);
+    }
+    cred.AddMember("_secret", Str(RandomBase64(48), a), a);
+  } else {
+    if (!cred.HasMember("ServiceUserName")) {
+      cred.AddMember("ServiceUserName", Str(user + "-at-" + account, a), a);
+    }
+    cred.AddMember("_secret", Str(RandomBase64(32), a), a);
+  }
+}
+
+// The full credential, secret included (Create and Reset answer with it).
+Output CredentialWithSecret(const rapidjson::Value& cred) {
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value c = PublicCopy(cred, a);
+  c.AddMember(rapidjson::StringRef(StringMember(cred, "ServiceName") == "bedrock.amazonaws.com"
+                                        ? "ServiceCredentialSecret"
+                                        : "ServicePassword"),
+              Str(StringMember(cred, "_secret"), a), a);
+  out.AddMember("ServiceSpecificCredential", std::move(c), a);
+  return out;
+}
+
+}  // namespace
+
+std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
+                                            const std::string& user_name) {
+  if (!OwnedBy(s, account, Kind::kSigningCertificate, user_name).empty()) {
+    return errors::DeleteConflict("Cannot delete entity, must delete signing certificates first.");
+  }
+  if (!OwnedBy(s, account, Kind::kSshPublicKey, user_name).empty()) {
+    return errors::DeleteConflict("Cannot delete entity, must delete SSH public keys first.");
+  }
+  if (!OwnedBy(s, account, Kind::kServiceCredential, user_name).empty()) {
+    return errors::DeleteConflict(
+        "Cannot delete entity, must delete service specific credentials first.");
+  }
+  return std::nullopt;
+}
+
+Result<Output> IamService::UploadServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  std::string path = in.String("Path", "/");
+  std::string body = in.String("CertificateBody");
+  std::string key = in.String("PrivateKey");
+  auto chain = in.OptString("CertificateChain");
+  if (in.error()) {
+    return *in.error();
+  }
+  if (auto e = CheckName(name, "serverCertificateName", 128)) {
+    return *e;
+  }
+  if (auto e = CheckPath(path, "path")) {
+    return *e;
+  }
+  const std::string& account = ctx.scope.account_id;
+  if (store().Find(account, Kind::kServerCertificate, KeyOf(name)) != nullptr) {
+    return errors::EntityAlreadyExists("The Server Certificate with name " + name +
+                                       " already exists.");
+  }
+  auto info = ParseCertificatePem(body);
+  if (!info) {
+    return AwsError::Sender("MalformedCertificate",
+                            "Unable to parse certificate. Please ensure the certificate is in "
+                            "PEM format.",
+                            400);
+  }
+  if (!PrivateKeyParses(key)) {
+    return AwsError::Sender("MalformedCertificate",
+                            "Unable to parse private key. Please ensure the key is in PEM "
+                            "format.",
+                            400);
+  }
+  if (chain && !ParseCertificateChainPem(*chain)) {
+    return AwsError::Sender("MalformedCertificate", "Unable to parse certificate chain.", 400);
+  }
+  if (!KeyMatchesCertificate(body, key)) {
+    return AwsError::Sender("KeyPairMismatch",
+                            "The private key did not match the public key provided. Please "
+                            "verify the key material and try again.",
+                            400);
+  }
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("Path", Str(path, a), a);
+  d.AddMember("ServerCertificateName", Str(name, a), a);
+  d.AddMember("ServerCertificateId", Str(NewUniqueId("ASCA"), a), a);
+  d.AddMember("Arn", Str("arn:aws:iam::" + account + ":server-certificate" + path + name, a), a);
+  d.AddMember("UploadDate", Str(NowIso(Now(ctx)), a), a);
+  d.AddMember("Expiration", Str(NowIso(info->not_after), a), a);
+  d.AddMember("_body", Str(body, a), a);
+  if (chain) {
+    d.AddMember("_chain", Str(*chain, a), a);
+  }
+  // The private key is checked, not kept: IAM never hands it back.
+  if (auto e = MergeTags(d, in.Value("Tags"), a)) {
+    return *e;
+  }
+  auto& stored = store().Put(account, Kind::kServerCertificate, KeyOf(name), std::move(d));
+  Output out(rapidjson::kObjectType);
+  auto& oa = out.GetAllocator();
+  out.AddMember("ServerCertificateMetadata", ServerMetadata(stored, oa), oa);
+  if (stored.HasMember("Tags")) {
+    out.AddMember("Tags", PublicCopy(stored["Tags"], oa), oa);
+  }
+  return out;
+}
+
+Result<Output> IamService::GetServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  auto* cert = store().Find(ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name));
+  if (cert == nullptr) {
+    return NoSuchServerCertificate(name);
+  }
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value c(rapidjson::kObjectType);
+  c.AddMember("ServerCertificateMetadata", ServerMetadata(*cert, a), a);
+  c.AddMember("CertificateBody", Str(StringMember(*cert, "_body"), a), a);
+  if (cert->HasMember("_chain")) {
+    c.AddMember("CertificateChain", Str(StringMember(*cert, "_chain"), a), a);
+  }
+  if (cert->HasMember("Tags")) {
+    c.AddMember("Tags", PublicCopy((*cert)["Tags"], a), a);
+  }
+  out.AddMember("ServerCertificate", std::move(c), a);
+  return out;
+}
+
+Result<Output> IamService::ListServerCertificates(RequestContext& ctx, ParamReader& in) {
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  auto all = Listing(store(), ctx.scope.account_id, Kind::kServerCertificate,
+                     in.String("PathPrefix", "/"));
+  return PageOut(all, page, "ServerCertificateMetadataList", ServerMetadata);
+}
+
+Result<Output> IamService::UpdateServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  auto new_name = in.OptString("NewServerCertificateName");
+  auto new_path = in.OptString("NewPath");
+  const std::string& account = ctx.scope.account_id;
+  auto* cert = store().Find(account, Kind::kServerCertificate, KeyOf(name));
+  if (cert == nullptr) {
+    return NoSuchServerCertificate(name);
+  }
+  if (new_name) {
+    if (auto e = CheckName(*new_name, "newServerCertificateName", 128)) {
+      return *e;
+    }
+    if (KeyOf(*new_name) != KeyOf(name) &&
+        store().Find(account, Kind::kServerCertificate, KeyOf(*new_name)) != nullptr) {
+      return errors::EntityAlreadyExists("The Server Certificate with name " + *new_name +
+                                         " already exists.");
+    }
+  }
+  if (new_path) {
+    if (auto e = CheckPath(*new_path, "newPath")) {
+      return *e;
+    }
+  }
+  rapidjson::Document d;
+  d.CopyFrom(*cert, d.GetAllocator());
+  auto& a = d.GetAllocator();
+  std::string final_name = new_name.value_or(StringMember(d, "ServerCertificateName"));
+  std::string path = new_path.value_or(StringMember(d, "Path"));
+  d["ServerCertificateName"] = Str(final_name, a);
+  d["Path"] = Str(path, a);
+  d["Arn"] = Str("arn:aws:iam::" + account + ":server-certificate" + path + final_name, a);
+  store().Erase(account, Kind::kServerCertificate, KeyOf(name));
+  store().Put(account, Kind::kServerCertificate, KeyOf(final_name), std::move(d));
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  if (!store().Erase(ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name))) {
+    return NoSuchServerCertificate(name);
+  }
+  return EmptyOutput();
+}
+
+Result<Output> IamService::TagServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  auto* cert = store().Find(ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name));
+  if (cert == nullptr) {
+    return NoSuchServerCertificate(name);
+  }
+  return TagAndSave(store(), ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name), *cert,
+                    in);
+}
+
+Result<Output> IamService::UntagServerCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  auto* cert = store().Find(ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name));
+  if (cert == nullptr) {
+    return NoSuchServerCertificate(name);
+  }
+  return UntagAndSave(store(), ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name),
+                      *cert, in);
+}
+
+Result<Output> IamService::ListServerCertificateTags(RequestContext& ctx, ParamReader& in) {
+  std::string name = in.String("ServerCertificateName");
+  auto* cert = store().Find(ctx.scope.account_id, Kind::kServerCertificate, KeyOf(name));
+  if (cert == nullptr) {
+    return NoSuchServerCertificate(name);
+  }
+  return TagsOutput(*cert);
+}
+
+Result<Output> IamService::UploadSigningCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string body = in.String("CertificateBody");
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  std::string user_name = StringMember(**user, "UserName");
+  const std::string& account = ctx.scope.account_id;
+  auto info = ParseCertificatePem(body);
+  if (!info) {
+    return AwsError::Sender("MalformedCertificate",
+                            "Unable to parse certificate. Please ensure the certificate is in "
+                            "PEM format.",
+                            400);
+  }
+  if (info->not_after < Now(ctx)) {
+    return AwsError::Sender("InvalidCertificate", "The certificate has expired.", 400);
+  }
+  auto mine = OwnedBy(store(), account, Kind::kSigningCertificate, user_name);
+  for (const auto& [id, c] : mine) {
+    if (StringMember(*c, "CertificateBody") == body) {
+      return AwsError::Sender("DuplicateCertificate",
+                              "The Certificate " + id + " already exists for this user.", 409);
+    }
+  }
+  if (mine.size() >= kMaxSigningCertificates) {
+    return errors::LimitExceeded("Cannot exceed quota for SigningCertificatesPerUser: 2");
+  }
+  std::string id = RandomUpperAlnum(28);
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("UserName", Str(user_name, a), a);
+  d.AddMember("CertificateId", Str(id, a), a);
+  d.AddMember("CertificateBody", Str(body, a), a);
+  d.AddMember("Status", "Active", a);
+  d.AddMember("UploadDate", Str(NowIso(Now(ctx)), a), a);
+  auto& stored = store().Put(account, Kind::kSigningCertificate, id, std::move(d));
+  Output out(rapidjson::kObjectType);
+  out.AddMember("Certificate", PublicCopy(stored, out.GetAllocator()), out.GetAllocator());
+  return out;
+}
+
+Result<Output> IamService::ListSigningCertificates(RequestContext& ctx, ParamReader& in) {
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  return PageOut(OwnedBy(store(), ctx.scope.account_id, Kind::kSigningCertificate,
+                         StringMember(**user, "UserName")),
+                 page, "Certificates", PlainCopy);
+}
+
+Result<Output> IamService::UpdateSigningCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("CertificateId");
+  std::string status = in.String("Status");
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  if (auto e = CheckStatus(status)) {
+    return *e;
+  }
+  auto* cert = Owned(store(), ctx.scope.account_id, Kind::kSigningCertificate, id,
+                     StringMember(**user, "UserName"));
+  if (cert == nullptr) {
+    return errors::NoSuchEntity("The Certificate with id " + id + " cannot be found.");
+  }
+  (*cert)["Status"] = Str(status, cert->GetAllocator());
+  store().Save(ctx.scope.account_id, Kind::kSigningCertificate, id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteSigningCertificate(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("CertificateId");
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  if (Owned(store(), ctx.scope.account_id, Kind::kSigningCertificate, id,
+            StringMember(**user, "UserName")) == nullptr) {
+    return errors::NoSuchEntity("The Certificate with id " + id + " cannot be found.");
+  }
+  store().Erase(ctx.scope.account_id, Kind::kSigningCertificate, id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::UploadSSHPublicKey(RequestContext& ctx, ParamReader& in) {
+  std::string body = in.String("SSHPublicKeyBody");
+  auto user = RequireUser(store(), ctx.scope.account_id, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  std::string user_name = StringMember(**user, "UserName");
+  const std::string& account = ctx.scope.account_id;
+  SshKeyError why = SshKeyError::kNone;
+  auto key = ParseSshPublicKey(body, why);
+  if (!key) {
+    if (why == SshKeyError::kUnrecognized) {
+      return AwsError::Sender("UnrecognizedPublicKeyEncoding",
+                              "The public key encoding format is unsupported or unrecognized.",
+                              400);
+    }
+    return AwsError::Sender("InvalidPublicKey", "The public key is not valid: IAM accepts RSA "
+                                                "keys of 2048 bits or more.",
+                            400);
+  }
+  auto mine = OwnedBy(store(), account, Kind::kSshPublicKey, user_name);
+  for (const auto& [id, k] : mine) {
+    if (StringMember(*k, "Fingerprint") == key->fingerprint) {
+      return AwsError::Sender("DuplicateSSHPublicKey",
+                              "The SSH public key specified is already associated with the "
+                              "user.",
+                              400);
+    }
+  }
+  if (mine.size() >= kMaxSshKeys) {
+    return errors::LimitExceeded("Cannot exceed quota for SSHPublicKeysPerUser: 5");
+  }
+  std::string id = NewUniqueId("APKA").substr(0, 20);
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("UserName", Str(user_name, a), a);
+  d.AddMember("SSHPublicKeyId", Str(id, a), a);
+  d.AddMember("Fingerprint", Str(key->fingerprint, a), a);
+  d.AddMember("SSHPublicKeyBody", Str(body, a), a);
+  d.AddMember("Status", "Active", a);
+  d.AddMember("UploadDate", Str(NowIso(Now(ctx)), a), a);
+  d.AddMember("_ssh", Str(key->ssh, a), a);
+  d.AddMember("_pem", Str(key->pem, a), a);
+  auto& stored = store().Put(account, Kind::kSshPublicKey, id, std::move(d));
+  Output out(rapidjson::kObjectType);
+  out.AddMember("SSHPublicKey", PublicCopy(stored, out.GetAllocator()), out.GetAllocator());
+  return out;
+}
+
+Result<Output> IamService::GetSSHPublicKey(RequestContext& ctx, ParamReader& in) {
+  std::string user_name = in.String("UserName");
+  std::string id = in.String("SSHPublicKeyId");
+  std::string encoding = in.String("Encoding");
+  if (encoding != "SSH" && encoding != "PEM") {
+    return errors::ValidationField(encoding, "encoding",
+                                   "Member must satisfy enum value set: [SSH, PEM]");
+  }
+  auto user = RequireUser(store(), ctx.scope.account_id, user_name);
+  if (!user) {
+    return user.error();
+  }
+  auto* key = Owned(store(), ctx.scope.account_id, Kind::kSshPublicKey, id, user_name);
+  if (key == nullptr) {
+    return errors::NoSuchEntity("The Public Key with id " + id + " cannot be found.");
+  }
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  rapidjson::Value k = PublicCopy(*key, a);
+  k["SSHPublicKeyBody"] = Str(StringMember(*key, encoding == "SSH" ? "_ssh" : "_pem"), a);
+  out.AddMember("SSHPublicKey", std::move(k), a);
+  return out;
+}
+
+Result<Output> IamService::ListSSHPublicKeys(RequestContext& ctx, ParamReader& in) {
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  return PageOut(OwnedBy(store(), ctx.scope.account_id, Kind::kSshPublicKey,
+                         StringMember(**user, "UserName")),
+                 page, "SSHPublicKeys", [](const rapidjson::Value& k, Alloc& a) {
+                   rapidjson::Value m(rapidjson::kObjectType);
+                   for (const char* f : {"UserName", "SSHPublicKeyId", "Status", "UploadDate"}) {
+                     m.AddMember(rapidjson::StringRef(f), Str(StringMember(k, f), a), a);
+                   }
+                   return m;
+                 });
+}
+
+Result<Output> IamService::UpdateSSHPublicKey(RequestContext& ctx, ParamReader& in) {
+  std::string user_name = in.String("UserName");
+  std::string id = in.String("SSHPublicKeyId");
+  std::string status = in.String("Status");
+  if (auto e = CheckStatus(status)) {
+    return *e;
+  }
+  auto user = RequireUser(store(), ctx.scope.account_id, user_name);
+  if (!user) {
+    return user.error();
+  }
+  auto* key = Owned(store(), ctx.scope.account_id, Kind::kSshPublicKey, id, user_name);
+  if (key == nullptr) {
+    return errors::NoSuchEntity("The Public Key with id " + id + " cannot be found.");
+  }
+  (*key)["Status"] = Str(status, key->GetAllocator());
+  store().Save(ctx.scope.account_id, Kind::kSshPublicKey, id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteSSHPublicKey(RequestContext& ctx, ParamReader& in) {
+  std::string user_name = in.String("UserName");
+  std::string id = in.String("SSHPublicKeyId");
+  auto user = RequireUser(store(), ctx.scope.account_id, user_name);
+  if (!user) {
+    return user.error();
+  }
+  if (Owned(store(), ctx.scope.account_id, Kind::kSshPublicKey, id, user_name) == nullptr) {
+    return errors::NoSuchEntity("The Public Key with id " + id + " cannot be found.");
+  }
+  store().Erase(ctx.scope.account_id, Kind::kSshPublicKey, id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::CreateServiceSpecificCredential(RequestContext& ctx, ParamReader& in) {
+  std::string service = in.String("ServiceName");
+  auto age = in.OptInt("CredentialAgeDays");
+  auto user = RequireUser(store(), ctx.scope.account_id, in.String("UserName"));
+  if (!user) {
+    return user.error();
+  }
+  if (!SupportedService(service)) {
+    return AwsError::Sender("NotSupportedService",
+                            "No such service " + service +
+                                " is supported for Service-Specific Credentials",
+                            404);
+  }
+  if (age && (*age < 1 || *age > 36600)) {
+    return errors::ValidationField(std::to_string(*age), "credentialAgeDays",
+                                   "Member must have value between 1 and 36600");
+  }
+  std::string user_name = StringMember(**user, "UserName");
+  const std::string& account = ctx.scope.account_id;
+  size_t count = 0;
+  for (const auto& [id, c] : OwnedBy(store(), account, Kind::kServiceCredential, user_name)) {
+    count += StringMember(*c, "ServiceName") == service ? 1 : 0;
+  }
+  if (count >= kMaxServiceCredentials) {
+    return errors::LimitExceeded(
+        "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2");
+  }
+  std::string id = NewUniqueId("ACCA");
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember("UserName", Str(user_name, a), a);
+  d.AddMember("ServiceName", Str(service, a), a);
+  d.AddMember("ServiceSpecificCredentialId", Str(id, a), a);
+  d.AddMember("Status", "Active", a);
+  d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
+  if (age) {
+    d.AddMember("ExpirationDate", Str(NowIso(Now(ctx) + static_cast<double>(*age) * 86400), a),
+                a);
+  }
+  IssueServiceSecret(d, account, a);
+  auto& stored = store().Put(account, Kind::kServiceCredential, id, std::move(d));
+  return CredentialWithSecret(stored);
+}
+
+Result<Output> IamService::ListServiceSpecificCredentials(RequestContext& ctx, ParamReader& in) {
+  auto service = in.OptString("ServiceName");
+  bool all_users = in.Bool("AllUsers");
+  std::string user_name;
+  if (!all_users) {
+    auto user = UserOf(store(), ctx, in);
+    if (!user) {
+      return user.error();
+    }
+    user_name = StringMember(**user, "UserName");
+  }
+  PageRequest page;
+  if (auto e = ReadPage(in, page)) {
+    return *e;
+  }
+  auto all = OwnedBy(store(), ctx.scope.account_id, Kind::kServiceCredential, user_name);
+  if (service) {
+    std::erase_if(all, [&](const auto& p) {
+      return StringMember(*p.second, "ServiceName") != *service;
+    });
+  }
+  return PageOut(all, page, "ServiceSpecificCredentials", PlainCopy);
+}
+
+Result<Output> IamService::ResetServiceSpecificCredential(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("ServiceSpecificCredentialId");
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  auto* cred = Owned(store(), ctx.scope.account_id, Kind::kServiceCredential, id,
+                     StringMember(**user, "UserName"));
+  if (cred == nullptr) {
+    return errors::NoSuchEntity("No such credential " + id + " exists");
+  }
+  IssueServiceSecret(*cred, ctx.scope.account_id, cred->GetAllocator());
+  store().Save(ctx.scope.account_id, Kind::kServiceCredential, id);
+  return CredentialWithSecret(*cred);
+}
+
+Result<Output> IamService::UpdateServiceSpecificCredential(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("ServiceSpecificCredentialId");
+  std::string status = in.String("Status");
+  if (auto e = CheckStatus(status)) {
+    return *e;
+  }
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  auto* cred = Owned(store(), ctx.scope.account_id, Kind::kServiceCredential, id,
+                     StringMember(**user, "UserName"));
+  if (cred == nullptr) {
+    return errors::NoSuchEntity("No such credential " + id + " exists");
+  }
+  (*cred)["Status"] = Str(status, cred->GetAllocator());
+  store().Save(ctx.scope.account_id, Kind::kServiceCredential, id);
+  return EmptyOutput();
+}
+
+Result<Output> IamService::DeleteServiceSpecificCredential(RequestContext& ctx, ParamReader& in) {
+  std::string id = in.String("ServiceSpecificCredentialId");
+  auto user = UserOf(store(), ctx, in);
+  if (!user) {
+    return user.error();
+  }
+  if (Owned(store(), ctx.scope.account_id, Kind::kServiceCredential, id,
+            StringMember(**user, "UserName")) == nullptr) {
+    return errors::NoSuchEntity("No such credential " + id + " exists");
+  }
+  store().Erase(ctx.scope.account_id, Kind::kServiceCredential, id);
+  return EmptyOutput();
+}
+
+}  // namespace nimbus::iam
