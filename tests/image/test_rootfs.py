@@ -110,6 +110,25 @@ def test_every_elf_resolves_inside_the_image(rootfs):
     assert sorted(re.findall(r"^\s*(lib\S+) =>", nimbus.stdout, re.M)) == ["libc.so.6", "libm.so.6"]
 
 
+def _tree(root) -> list[str]:
+    out = subprocess.run(["find", ".", "-printf", "%p %m %U:%G %s %l\\n"], cwd=root,
+                         capture_output=True, text=True, check=True).stdout
+    return sorted(out.splitlines())
+
+
+def test_the_dockerfile_stage_builds_the_same_tree(rootfs, tmp_path):
+    """assemble.sh run as the Dockerfile runs it (`/` as the source, a usr-merged Debian root
+    with the packages installed) gives exactly build-local.sh's tree."""
+    stage = tmp_path / "stage"
+    proc = subprocess.run([str(REPO / "tests/image/docker_stage.sh"), str(stage),
+                           str(ns.nimbus_bin())], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _tree(stage / "rootfs") == _tree(rootfs.path)
+    diff = subprocess.run(["diff", "-r", "--no-dereference", "-q", str(stage / "rootfs"),
+                           str(rootfs.path)], capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout
+
+
 def test_tools_run_as_uid_1000_in_the_image(rootfs):
     root = rootfs.path
     out = run_in_image(root, "/bin/sh", "-c",
