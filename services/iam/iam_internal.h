@@ -5,6 +5,7 @@
 #include <string>
 
 #include "services/iam/iam_errors.h"
+#include "services/iam/iam_state.h"
 #include "services/iam/iam_store.h"
 #include "services/iam/iam_util.h"
 
@@ -170,4 +171,8 @@ namespace nimbus::iam {
 // service-specific credentials (iam_certificates.cc).
 std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
                                             const std::string& user_name);
+// The identity policies of the user, role or group `source_arn` names, as
+// SimulatePrincipalPolicy and GetContextKeysForPrincipalPolicy read them (iam_reports.cc).
+Result<PolicySet> PrincipalPolicySet(IamState& state, const std::string& account,
+                                     const std::string& source_arn);
 }  // namespace nimbus::iam

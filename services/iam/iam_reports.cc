@@ -372,9 +372,9 @@ Result<std::vector<NamedPolicy>> InputPolicies(ParamReader& in) {
 
 }  // namespace
 
-Result<Output> IamService::SimulatePrincipalPolicy(RequestContext& ctx, ParamReader& in) {
-  std::string source = in.String("PolicySourceArn");
-  const std::string& account = ctx.scope.account_id;
+Result<PolicySet> PrincipalPolicySet(IamState& state, const std::string& account,
+                                     const std::string& source) {
+  IamStore& s = state.store();
   // arn:aws:iam::<a>:{user|role|group}/<path><name>
   auto colon = source.find(':', 13);
   std::string type_and_name = colon == std::string::npos ? "" : source.substr(colon + 1);
@@ -386,19 +386,19 @@ Result<Output> IamService::SimulatePrincipalPolicy(RequestContext& ctx, ParamRea
   p.name = name;
   PolicySet set;
   if (kind == "user") {
-    if (!FindNamed(store(), account, Kind::kUser, name)) {
+    if (!FindNamed(s, account, Kind::kUser, name)) {
       return errors::NoSuchEntity("The user with name " + name + " cannot be found.");
     }
     p.kind = Principal::Kind::kUser;
-    set = state_->PoliciesFor(p);
+    set = state.PoliciesFor(p);
   } else if (kind == "role") {
-    if (!FindNamed(store(), account, Kind::kRole, name)) {
+    if (!FindNamed(s, account, Kind::kRole, name)) {
       return errors::NoSuchRole(name);
     }
     p.kind = Principal::Kind::kAssumedRole;
-    set = state_->PoliciesFor(p);
+    set = state.PoliciesFor(p);
   } else if (kind == "group") {
-    auto* group = FindNamed(store(), account, Kind::kGroup, name);
+    auto* group = FindNamed(s, account, Kind::kGroup, name);
     if (group == nullptr) {
       return errors::NoSuchGroup(name);
     }
@@ -406,18 +406,30 @@ Result<Output> IamService::SimulatePrincipalPolicy(RequestContext& ctx, ParamRea
     if (group->HasMember("_inline")) {
       for (auto it = (*group)["_inline"].MemberBegin(); it != (*group)["_inline"].MemberEnd(); ++it) {
         set.identity.push_back({std::string("group/") + name + "/" + it->name.GetString(), "group",
-                                state_->Parsed(it->value.GetString())});
+                                state.Parsed(it->value.GetString())});
       }
     }
     if (group->HasMember("_attached")) {
       for (const auto& arn : (*group)["_attached"].GetArray()) {
         set.identity.push_back({arn.GetString(), "user-managed",
-                                state_->Parsed(state_->ManagedPolicyDocument(account, arn.GetString()))});
+                                state.Parsed(state.ManagedPolicyDocument(account, arn.GetString()))});
       }
     }
   } else {
     return errors::InvalidInput("Invalid ARN: " + source);
   }
+  return set;
+}
+
+Result<Output> IamService::SimulatePrincipalPolicy(RequestContext& ctx, ParamReader& in) {
+  std::string source = in.String("PolicySourceArn");
+  const std::string& account = ctx.scope.account_id;
+  std::string name = source.substr(source.rfind('/') + 1);
+  auto principal_set = PrincipalPolicySet(*state_, account, source);
+  if (!principal_set) {
+    return principal_set.error();
+  }
+  PolicySet set = std::move(*principal_set);
   auto extra = InputPolicies(in);
   if (!extra) {
     return extra.error();

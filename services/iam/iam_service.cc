@@ -127,6 +127,10 @@ void IamService::Start(const ServiceEnv& env) { state_->Start(env); }
 void IamService::Reset() { store().Reset(); }
 
 void IamService::RegisterCredentials(OperationTable& t) {
+  t.Add("GenerateCredentialReport", this, &IamService::GenerateCredentialReport);
+  t.Add("GetCredentialReport", this, &IamService::GetCredentialReport);
+  t.Add("GetContextKeysForCustomPolicy", this, &IamService::GetContextKeysForCustomPolicy);
+  t.Add("GetContextKeysForPrincipalPolicy", this, &IamService::GetContextKeysForPrincipalPolicy);
   t.Add("UploadServerCertificate", this, &IamService::UploadServerCertificate);
   t.Add("GetServerCertificate", this, &IamService::GetServerCertificate);
   t.Add("ListServerCertificates", this, &IamService::ListServerCertificates);

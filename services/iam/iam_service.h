@@ -183,6 +183,12 @@ class IamService final : public Service {
   Result<Output> UpdateServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteServiceSpecificCredential(RequestContext& ctx, ParamReader& in);
 
+  // Credential report and policy context keys (iam_credential_report.cc).
+  Result<Output> GenerateCredentialReport(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetCredentialReport(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetContextKeysForCustomPolicy(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetContextKeysForPrincipalPolicy(RequestContext& ctx, ParamReader& in);
+
  private:
   void RegisterFederation(OperationTable& t);
   void RegisterCredentials(OperationTable& t);
