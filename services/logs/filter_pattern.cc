@@ -17,6 +17,10 @@ namespace nimbus::logs {
 struct FilterPattern::Node {
   virtual ~Node() = default;
   virtual bool Match(std::string_view message) const = 0;
+  // Match() that also reports the values the pattern names (space-delimited fields).
+  virtual bool Extract(std::string_view message, FilterPattern::Extracted* /*out*/) const {
+    return Match(message);
+  }
 };
 
 namespace {
@@ -699,6 +703,19 @@ class FieldsNode final : public FilterPattern::Node {
     return Align(fields, 0, 0, bound, budget);
   }
 
+  bool Extract(std::string_view message, FilterPattern::Extracted* out) const override {
+    auto fields = SplitFields(message);
+    std::map<std::string, std::string_view, std::less<>> bound;
+    size_t budget = kMaxAlignSteps;
+    if (!Align(fields, 0, 0, bound, budget)) {
+      return false;
+    }
+    for (const auto& [name, value] : bound) {
+      (*out)["$" + name] = std::string(value);
+    }
+    return true;
+  }
+
  private:
   // Several `...` make alignment combinatorial; a message that needs more steps than this to
   // align does not match (it keeps one hostile pattern from holding the strand).
@@ -896,6 +913,10 @@ Result<FilterPattern> FilterPattern::Parse(std::string_view text) {
 
 bool FilterPattern::Matches(std::string_view message) const {
   return node_ == nullptr || node_->Match(message);
+}
+
+bool FilterPattern::Matches(std::string_view message, Extracted* extracted) const {
+  return node_ == nullptr || node_->Extract(message, extracted);
 }
 
 }  // namespace nimbus::logs

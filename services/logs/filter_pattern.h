@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ class FilterPattern {
   static Result<FilterPattern> Parse(std::string_view text);
 
   bool Matches(std::string_view message) const;
+  // Matches() that also fills `extracted` with the fields a space-delimited pattern names
+  // ("$status" → "404"), as TestMetricFilter reports them.
+  using Extracted = std::map<std::string, std::string>;
+  bool Matches(std::string_view message, Extracted* extracted) const;
   bool MatchesEverything() const { return node_ == nullptr; }
 
   struct Node;

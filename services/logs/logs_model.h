@@ -20,6 +20,7 @@ struct LogGroup {
   std::string log_group_class = "STANDARD";
   Tags tags;
   int64_t stored_bytes = 0;
+  int64_t metric_filter_count = 0;  // DescribeLogGroups' metricFilterCount
 
   // arn:aws:logs:<region>:<account>:log-group:<name> (DescribeLogGroups' logGroupArn, and the
   // ARN TagResource takes); `Arn() + ":*"` is DescribeLogGroups' `arn`.

@@ -14,6 +14,7 @@
 #include "services/common/base64.h"
 #include "services/logs/filter_pattern.h"
 #include "services/logs/logs_errors.h"
+#include "services/logs/metric_filters.h"
 #include "services/logs/subscription_filters.h"
 
 namespace nimbus::logs {
@@ -293,7 +294,7 @@ void WriteGroup(Out& out, Value& list, const LogGroup& g, bool pattern_only) {
     if (g.retention_days) {
       out.SetInt(v, "retentionInDays", *g.retention_days);
     }
-    out.SetInt(v, "metricFilterCount", 0);
+    out.SetInt(v, "metricFilterCount", g.metric_filter_count);
   }
   out.SetStr(v, "arn", g.Arn() + ":*");
   if (!pattern_only) {
@@ -333,6 +334,7 @@ void WriteStream(Out& out, Value& list, const LogGroup& g, const LogStream& s) {
 
 LogsService::LogsService()
     : subscriptions_(std::make_unique<SubscriptionFilters>(*this)),
+      metric_filters_(std::make_unique<MetricFilters>(*this)),
       port_(std::make_shared<IngestPort>()) {
   port_->service_ = this;
 }
@@ -357,6 +359,7 @@ void LogsService::Register(OperationTable& t) {
   t.Add("UntagLogGroup", this, &LogsService::UntagLogGroup);
   t.Add("UntagResource", this, &LogsService::UntagResource);
   subscriptions_->Register(t);
+  metric_filters_->Register(t);
 }
 
 void LogsService::Start(const ServiceEnv& env) {

@@ -25,6 +25,7 @@ struct IngestLine {
 
 class LogsService;
 class SubscriptionFilters;
+class MetricFilters;
 
 // The in-process entry for logs written by other services (Lambda function output). Callable
 // from any thread: Ingest() posts the line to the Logs strand, where lines that arrived
@@ -89,6 +90,7 @@ class LogsService final : public Service {
   void PurgeExpired(const LogGroup& group);
   friend class IngestPort;
   friend class SubscriptionFilters;
+  friend class MetricFilters;
   void Enqueue(IngestLine line);  // on the strand
   void FlushIngest();
   int64_t NowMs() const { return clock_->NowMillis(); }
@@ -96,6 +98,7 @@ class LogsService final : public Service {
   Lazy<LogsStore> store_;  // opened on first use
   ServiceClient* client_ = nullptr;
   std::unique_ptr<SubscriptionFilters> subscriptions_;
+  std::unique_ptr<MetricFilters> metric_filters_;
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   std::shared_ptr<IngestPort> port_;

@@ -101,7 +101,7 @@ constexpr int64_t kEventOverheadBytes = 26;
 
 constexpr char kGroupColumns[] =
     "id, account, region, name, created_ms, retention_days, kms_key_id, log_group_class, tags, "
-    "stored_bytes";
+    "stored_bytes, (SELECT count(*) FROM logs_metric_filters m WHERE m.group_id = logs_groups.id)";
 constexpr char kStreamColumns[] =
     "id, group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms, "
     "upload_sequence";
@@ -147,6 +147,7 @@ LogGroup ReadGroup(storage::Statement& st) {
   g.log_group_class = st.Text(7);
   g.tags = JsonToTags(st.Text(8));
   g.stored_bytes = st.Int(9);
+  g.metric_filter_count = st.Int(10);
   return g;
 }
 
