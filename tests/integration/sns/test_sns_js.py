@@ -12,6 +12,7 @@ SCENARIOS = {
     "sns/lambda.mjs": 20,
     "sns/platform_sms.mjs": 30,
     "sns/http_and_policy.mjs": 29,
+    "sns/body_filter_dlq.mjs": 10,
 }
 
 
