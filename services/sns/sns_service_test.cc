@@ -165,6 +165,24 @@ TEST_F(SnsServiceTest, FifoTopicsDeduplicateAndSequence) {
   EXPECT_NE(client_.calls[0].params.find("\"MessageGroupId\":\"g\""), std::string::npos);
 }
 
+TEST_F(SnsServiceTest, FifoTopicsTakeSqsSubscriptionsOnly) {
+  std::string fifo = CreateTopic("f.fifo", R"({"FifoTopic":"true"})");
+  for (const char* p : {"lambda", "http", "https", "email", "sms", "application"}) {
+    auto r = Call("Subscribe", R"({"TopicArn":")" + fifo + R"(","Protocol":")" + p +
+                                   R"(","Endpoint":"x"})");
+    ASSERT_FALSE(r) << p;
+    EXPECT_EQ(r.error().code, "InvalidParameter");
+    EXPECT_EQ(r.error().message, std::string("Invalid parameter: Invalid protocol type: ") + p);
+  }
+  Subscribe(fifo, "sqs", "arn:aws:sqs:us-east-1:000000000000:standard");
+  auto r = Call("Subscribe", R"({"TopicArn":")" + CreateTopic("std") +
+                                 R"(","Protocol":"sqs","Endpoint":"arn:aws:sqs:us-east-1:000000000000:q.fifo"})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard "
+            "SNS topics");
+}
+
 TEST_F(SnsServiceTest, SubscriptionAttributesAndErrors) {
   std::string topic = CreateTopic("t");
   std::string sub = Subscribe(topic, "sqs", "arn:aws:sqs:us-east-1:000000000000:q");

@@ -202,6 +202,10 @@ Result<Output> SnsService::Subscribe(RequestContext& ctx, ParamReader& in) {
     return errors::InvalidParameter("Amazon SNS does not support this protocol string: " +
                                     protocol);
   }
+  // AWS: a FIFO topic delivers to SQS queues only.
+  if (t.fifo && protocol != "sqs") {
+    return errors::InvalidParameter("Invalid protocol type: " + protocol);
+  }
   if (endpoint.empty()) {
     return errors::InvalidParameter("Endpoint");
   }
@@ -230,8 +234,7 @@ Result<Output> SnsService::Subscribe(RequestContext& ctx, ParamReader& in) {
   }
   if (protocol == "sqs" && EndsWith(endpoint, ".fifo") && !t.fifo) {
     return errors::InvalidParameter(
-        "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard "
-        "SNS topics");
+        "Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
   }
   if (attributes.count("RawMessageDelivery") != 0) {
     std::string& v = attributes["RawMessageDelivery"];

@@ -67,6 +67,11 @@ await run(async (expect) => {
   await expect.throws("FifoTopic without .fifo name",
     send(new CreateTopicCommand({ Name: `js-bad-${run_id}`, Attributes: { FifoTopic: "true" } })),
     "InvalidParameterException", 400);
+  for (const [protocol, endpointValue] of [["lambda", "arn:aws:lambda:us-east-1:000000000000:function:f"], ["https", "https://example.com/"]]) {
+    const e = await expect.throws(`fifo topic refuses ${protocol}`,
+      send(new SubscribeCommand({ TopicArn: fifoArn, Protocol: protocol, Endpoint: endpointValue })), "InvalidParameterException", 400);
+    expect.eq(`fifo topic refuses ${protocol}: message`, e?.message, `Invalid parameter: Invalid protocol type: ${protocol}`);
+  }
   await expect.throws("publish to fifo without group id",
     send(new PublishCommand({ TopicArn: fifoArn, Message: "m" })), "InvalidParameterException", 400);
 
