@@ -25,32 +25,6 @@ constexpr size_t kMaxPatternBytes = 4096;
 constexpr int64_t kMaxMappingListItems = 10000;
 constexpr int64_t kMaxInvokeConfigListItems = 50;
 
-std::optional<AwsError> CheckRange(const char* field, int64_t v, int64_t lo, int64_t hi) {
-  if (v < lo) {
-    return errors::ValidationField(std::to_string(v), field,
-                                   "Member must have value greater than or equal to " +
-                                       std::to_string(lo));
-  }
-  if (v > hi) {
-    return errors::ValidationField(std::to_string(v), field,
-                                   "Member must have value less than or equal to " +
-                                       std::to_string(hi));
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> ReadMaxItems(ParamReader& in, int64_t hi, int64_t fallback,
-                                    AwsError& error) {
-  auto max = in.OptInt("MaxItems");
-  if (max) {
-    if (auto e = CheckRange("maxItems", *max, 1, hi)) {
-      error = *e;
-      return std::nullopt;
-    }
-  }
-  return max.value_or(fallback);
-}
-
 double EpochSeconds(const Clock& clock) {
   return static_cast<double>(clock.NowMillis()) / 1000.0;
 }
@@ -85,6 +59,32 @@ constexpr const char* kStreamOnlyMembers[] = {
 };
 
 }  // namespace
+
+std::optional<AwsError> CheckRange(const char* field, int64_t v, int64_t lo, int64_t hi) {
+  if (v < lo) {
+    return errors::ValidationField(std::to_string(v), field,
+                                   "Member must have value greater than or equal to " +
+                                       std::to_string(lo));
+  }
+  if (v > hi) {
+    return errors::ValidationField(std::to_string(v), field,
+                                   "Member must have value less than or equal to " +
+                                       std::to_string(hi));
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> ReadMaxItems(ParamReader& in, int64_t hi, int64_t fallback,
+                                    AwsError& error) {
+  auto max = in.OptInt("MaxItems");
+  if (max) {
+    if (auto e = CheckRange("maxItems", *max, 1, hi)) {
+      error = *e;
+      return std::nullopt;
+    }
+  }
+  return max.value_or(fallback);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Event source mappings
@@ -554,6 +554,7 @@ void LambdaService::ResumeAfterRestart() {
     event->generation = generation_;
     ScheduleEvent(event, std::chrono::milliseconds(std::max<int64_t>(0, event->e.not_before_ms - now)));
   }
+  ResumeProvisioned();
 }
 
 // ---------------------------------------------------------------------------------------------

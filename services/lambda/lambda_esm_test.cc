@@ -530,6 +530,11 @@ class FakeExecutor final : public runtime::Executor {
     co_return runtime::InvokeResult{R"({"ok":true})", "", "", f.version};
   }
   void Retire(const std::string&) override {}
+  asio::awaitable<void> Provision(const runtime::FunctionConfig&, int) override { co_return; }
+  asio::awaitable<runtime::ProvisionedState> Provisioned(const std::string&,
+                                                         const std::string&) override {
+    co_return runtime::ProvisionedState{};
+  }
   void Shutdown() override {}
 
   std::function<Result<runtime::InvokeResult>(const runtime::InvokeRequest&)> answer;

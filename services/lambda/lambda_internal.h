@@ -100,6 +100,12 @@ struct Page {
 std::optional<Page> Paginate(size_t total, const std::optional<std::string>& marker,
                              int64_t max_items);
 
+// A ValidationException when `v` is outside lo..hi (the member named `field`, camelCase).
+std::optional<AwsError> CheckRange(const char* field, int64_t v, int64_t lo, int64_t hi);
+// MaxItems of a List operation, checked against 1..hi; `fallback` when absent.
+std::optional<int64_t> ReadMaxItems(ParamReader& in, int64_t hi, int64_t fallback,
+                                    AwsError& error);
+
 // The model's Runtime enum (lambda.json), and those AWS no longer lets functions use.
 bool KnownRuntime(std::string_view runtime);
 bool DeprecatedRuntime(std::string_view runtime);

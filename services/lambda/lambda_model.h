@@ -164,6 +164,17 @@ struct EventInvokeConfig {
   double last_modified = 0;  // epoch seconds
 };
 
+// Provisioned concurrency asked for one alias or published version
+// (PutProvisionedConcurrencyConfig); how much of it is ready is the executor's to say.
+struct ProvisionedConfig {
+  std::string account;
+  std::string region;
+  std::string function;
+  std::string qualifier;  // a version number or an alias name, never $LATEST
+  int64_t requested = 0;
+  std::string last_modified;  // Lambda's timestamp format
+};
+
 // An Event invocation waiting to run (or to be retried). Persisted until it is done, so that
 // with PERSISTENCE=1 queued events survive a restart.
 struct QueuedEvent {

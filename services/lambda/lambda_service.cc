@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -194,6 +196,12 @@ void LambdaService::Register(OperationTable& t) {
   t.Add("PublishLayerVersion", this, &LambdaService::PublishLayerVersion);
   t.Add("PublishVersion", this, &LambdaService::PublishVersion);
   t.Add("PutFunctionConcurrency", this, &LambdaService::PutFunctionConcurrency);
+  t.Add("PutProvisionedConcurrencyConfig", this, &LambdaService::PutProvisionedConcurrencyConfig);
+  t.Add("GetProvisionedConcurrencyConfig", this, &LambdaService::GetProvisionedConcurrencyConfig);
+  t.Add("ListProvisionedConcurrencyConfigs", this,
+        &LambdaService::ListProvisionedConcurrencyConfigs);
+  t.Add("DeleteProvisionedConcurrencyConfig", this,
+        &LambdaService::DeleteProvisionedConcurrencyConfig);
   t.Add("PutFunctionEventInvokeConfig", this, &LambdaService::PutFunctionEventInvokeConfig);
   t.Add("RemovePermission", this, &LambdaService::RemovePermission);
   t.Add("TagResource", this, &LambdaService::TagResource);
@@ -981,7 +989,13 @@ Result<Output> LambdaService::DeleteFunction(RequestContext& ctx, ParamReader& i
   store_->DeleteVersion(scope, t->function.name, t->qualifier);
   store_->DeletePolicy(scope, t->function.name, t->qualifier);
   store_->DeleteInvokeConfig(scope, t->function.name, t->qualifier);
+  bool provisioned = store_->FindProvisioned(scope, t->function.name, t->qualifier).has_value();
+  store_->DeleteProvisioned(scope, t->function.name, t->qualifier);
   tx.Commit();
+  if (provisioned) {
+    asio::co_spawn(strand_, Unprovision(BuildRuntimeConfig(t->function, t->version)),
+                   asio::detached);
+  }
   return out.Take();
 }
 
@@ -1219,6 +1233,11 @@ Result<Output> LambdaService::UpdateAlias(RequestContext& ctx, ParamReader& in) 
   }
   alias->revision_id = NewUuid();
   store_->PutAlias(*alias);
+  if (store_->FindProvisioned(Scope{fn->account, fn->region}, fn->name, name)) {
+    // The alias's provisioned environments move to the version it names now.
+    asio::co_spawn(strand_, SyncProvisionedLater(Scope{fn->account, fn->region}, fn->name),
+                   asio::detached);
+  }
   return AliasOutput(*alias);
 }
 
@@ -1229,8 +1248,13 @@ Result<Output> LambdaService::DeleteAlias(RequestContext& ctx, ParamReader& in) 
   }
   std::string name = in.String("Name");
   // AWS: deleting an alias that does not exist succeeds.
-  store_->DeleteAlias(Scope{fn->account, fn->region}, fn->name, name);
-  store_->DeleteInvokeConfig(Scope{fn->account, fn->region}, fn->name, name);
+  Scope scope{fn->account, fn->region};
+  bool provisioned = store_->FindProvisioned(scope, fn->name, name).has_value();
+  store_->DeleteAlias(scope, fn->name, name);  // and its provisioned concurrency config
+  store_->DeleteInvokeConfig(scope, fn->name, name);
+  if (provisioned) {
+    asio::co_spawn(strand_, SyncProvisionedLater(scope, fn->name), asio::detached);
+  }
   return EmptyOutput();
 }
 

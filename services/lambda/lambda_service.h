@@ -116,6 +116,16 @@ class LambdaService final : public Service, private BatchInvoker {
   Result<Output> PutFunctionConcurrency(RequestContext& ctx, ParamReader& in);
   Result<Output> GetFunctionConcurrency(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteFunctionConcurrency(RequestContext& ctx, ParamReader& in);
+
+  // Provisioned concurrency (lambda_provisioned.cc): real environments kept warm.
+  boost::asio::awaitable<Result<Output>> PutProvisionedConcurrencyConfig(RequestContext& ctx,
+                                                                         ParamReader& in);
+  boost::asio::awaitable<Result<Output>> GetProvisionedConcurrencyConfig(RequestContext& ctx,
+                                                                         ParamReader& in);
+  boost::asio::awaitable<Result<Output>> ListProvisionedConcurrencyConfigs(RequestContext& ctx,
+                                                                           ParamReader& in);
+  boost::asio::awaitable<Result<Output>> DeleteProvisionedConcurrencyConfig(RequestContext& ctx,
+                                                                            ParamReader& in);
   Result<Output> GetAccountSettings(RequestContext& ctx, ParamReader& in);
 
   // Tags.
@@ -208,6 +218,18 @@ class LambdaService final : public Service, private BatchInvoker {
   // BatchInvoker: event source mappings invoke through here.
   boost::asio::awaitable<Result<runtime::InvokeResult>> InvokeForMapping(
       const Scope& scope, const std::string& function_arn, std::string payload) override;
+
+  // Provisioned concurrency: the version a config's qualifier names now; hands the executor
+  // what the function's configs ask for, version by version; one config's output.
+  std::optional<std::string> ProvisionedVersion(const ProvisionedConfig& config);
+  // Coroutine parameters are references (GCC 12 mishandles temporaries made for a co_await's
+  // arguments); SyncProvisionedLater owns copies, for co_spawn from synchronous handlers.
+  boost::asio::awaitable<void> SyncProvisioned(const Scope& scope, const std::string& function);
+  boost::asio::awaitable<void> SyncProvisionedLater(Scope scope, std::string function);
+  boost::asio::awaitable<void> Unprovision(runtime::FunctionConfig config);  // co_spawn only
+  void ResumeProvisioned();  // after a restart (PERSISTENCE=1): start them again
+  boost::asio::awaitable<Result<Output>> ProvisionedOutput(const ProvisionedConfig& config,
+                                                           bool with_arn);
 
   // Event invocations.
   std::optional<AwsError> Enqueue(const RequestContext& ctx, const Target& target,

@@ -48,8 +48,20 @@ class FakeExecutor final : public runtime::Executor {
     co_return r;
   }
   void Retire(const std::string& function_arn) override { retired.push_back(function_arn); }
+  // Provisioned concurrency: every asked-for environment is ready at once.
+  boost::asio::awaitable<void> Provision(const runtime::FunctionConfig& function,
+                                         int count) override {
+    provisioned[function.function_arn + ":" + function.version] = count;
+    co_return;
+  }
+  boost::asio::awaitable<runtime::ProvisionedState> Provisioned(
+      const std::string& function_arn, const std::string& version) override {
+    int n = provisioned[function_arn + ":" + version];
+    co_return runtime::ProvisionedState{n, n, ""};
+  }
   void Shutdown() override {}
 
+  std::map<std::string, int> provisioned;  // function ARN:version → environments
   std::vector<runtime::FunctionConfig> configs;
   std::vector<runtime::InvokeRequest> requests;
   std::vector<std::string> retired;

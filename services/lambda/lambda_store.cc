@@ -547,6 +547,7 @@ QueuedEvent EventFromRow(storage::Statement& st) {
 
 LambdaStore::LambdaStore(std::unique_ptr<storage::Database> db) : db_(std::move(db)) {
   db_->Migrate("lambda", kMigrations);
+  MigrateProvisioned();
 }
 
 std::optional<Function> LambdaStore::FindFunction(const Scope& scope, const std::string& name) {
@@ -613,6 +614,7 @@ void LambdaStore::DeleteFunction(const Scope& scope, const std::string& name) {
            "DELETE FROM lambda_url_configs WHERE account = ?1 AND region = ?2 AND function = ?3",
            "DELETE FROM lambda_event_invoke_configs WHERE account = ?1 AND region = ?2 AND "
            "function = ?3",
+           "DELETE FROM lambda_provisioned WHERE account = ?1 AND region = ?2 AND function = ?3",
        }) {
     db_->Prepare(sql).Bind(1, scope.account_id).Bind(2, scope.region).Bind(3, name).Run();
   }
@@ -718,6 +720,8 @@ void LambdaStore::DeleteAlias(const Scope& scope, const std::string& function,
            "DELETE FROM lambda_policies WHERE account = ?1 AND region = ?2 AND function = ?3 AND "
            "qualifier = ?4",
            "DELETE FROM lambda_url_configs WHERE account = ?1 AND region = ?2 AND function = ?3 "
+           "AND qualifier = ?4",
+           "DELETE FROM lambda_provisioned WHERE account = ?1 AND region = ?2 AND function = ?3 "
            "AND qualifier = ?4",
        }) {
     db_->Prepare(sql)

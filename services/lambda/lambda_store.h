@@ -96,6 +96,15 @@ class LambdaStore {
   void DeleteInvokeConfig(const Scope& scope, const std::string& function,
                           const std::string& qualifier);
 
+  // Provisioned concurrency configs per function and qualifier (lambda_provisioned_store.cc).
+  std::optional<ProvisionedConfig> FindProvisioned(const Scope& scope, const std::string& function,
+                                                   const std::string& qualifier);
+  void PutProvisioned(const ProvisionedConfig& config);
+  std::vector<ProvisionedConfig> ListProvisioned(const Scope& scope, const std::string& function);
+  std::vector<ProvisionedConfig> AllProvisioned();
+  void DeleteProvisioned(const Scope& scope, const std::string& function,
+                         const std::string& qualifier);
+
   // Queued Event invocations, kept until done. InsertEvent returns the new row id.
   int64_t InsertEvent(const QueuedEvent& event);
   void UpdateEventProgress(const QueuedEvent& event);  // attempts, not_before_ms, last result
@@ -103,6 +112,8 @@ class LambdaStore {
   std::vector<QueuedEvent> AllEvents();  // in queue order
 
  private:
+  void MigrateProvisioned();
+
   std::unique_ptr<storage::Database> db_;
 };
 

@@ -212,7 +212,8 @@ std::vector<std::string> EnvironmentPool::BuildEnvironment(const Environment& en
   vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(f.memory_mb);
   vars["AWS_LAMBDA_FUNCTION_VERSION"] = f.version;
   vars["AWS_LAMBDA_FUNCTION_TIMEOUT"] = std::to_string(f.timeout_seconds);
-  vars["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
+  vars["AWS_LAMBDA_INITIALIZATION_TYPE"] =
+      env.provisioned ? "provisioned-concurrency" : "on-demand";
   vars["AWS_LAMBDA_LOG_GROUP_NAME"] = f.log_group;
   vars["AWS_LAMBDA_LOG_STREAM_NAME"] = env.log_stream;
   vars["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(api_port);
@@ -251,9 +252,11 @@ std::vector<std::string> EnvironmentPool::BuildEnvironment(const Environment& en
   return out;
 }
 
-Result<std::shared_ptr<Environment>> EnvironmentPool::Spawn(const FunctionConfig& function) {
+Result<std::shared_ptr<Environment>> EnvironmentPool::Spawn(const FunctionConfig& function,
+                                                            bool provisioned) {
   WriteBootstraps();
   auto env = std::make_shared<Environment>(strand_, function);
+  env->provisioned = provisioned;
   env->key = function.function_arn + ":" + function.version;
   env->log_stream = LogStreamName(function.version);
   LaunchPlan plan = interpreters_.Plan(function.runtime, function.handler, function.code_dir,
@@ -357,6 +360,10 @@ Result<std::shared_ptr<Environment>> EnvironmentPool::Acquire(const FunctionConf
   auto& pool = pools_[function.function_arn + ":" + function.version];
   // An update applies to the next invocation: environments of another revision retire.
   std::vector<std::shared_ptr<Environment>> stale;
+  if (auto p = provisions_.find(function.function_arn + ":" + function.version);
+      p != provisions_.end() && p->second.config.revision_id != function.revision_id) {
+    p->second.config = function;  // replacements start with what is invoked now
+  }
   for (const auto& env : pool) {
     if (env->config.revision_id != function.revision_id) {
       env->retired = true;
@@ -547,6 +554,9 @@ void EnvironmentPool::Complete(Environment& env, std::string payload, bool error
 }
 
 void EnvironmentPool::Release(const std::shared_ptr<Environment>& env) {
+  if (env->provisioned) {
+    return;  // kept warm for as long as it stays provisioned
+  }
   env->idle_timer.expires_after(options_.keepalive);
   env->idle_timer.async_wait([this, weak = std::weak_ptr<Environment>(env)](
                                  const boost::system::error_code& ec) {
@@ -580,6 +590,16 @@ void EnvironmentPool::Remove(const std::shared_ptr<Environment>& env) {
   env->next_signal.cancel();
   env->idle_timer.cancel();
   env->watchdog.cancel();
+  if (env->provisioned) {
+    env->provisioned = false;
+    if (auto p = provisions_.find(env->key); p != provisions_.end()) {
+      if (!env->initialized && !env->retired) {
+        // AWS: the configuration fails and stops allocating when the function's init fails.
+        p->second.failure = "FUNCTION_ERROR_INIT_FAILURE";
+      }
+      Reconcile(env->key);  // a provisioned environment that dies is replaced
+    }
+  }
 }
 
 void EnvironmentPool::OnExit(pid_t pid, int status) {
@@ -715,6 +735,10 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
                              .count();
         }
       }
+      if (env->state == Environment::State::kStarting && env->provisioned) {
+        env->init_ms.reset();  // AWS reports no Init Duration for provisioned environments
+      }
+      env->initialized = true;
       if (env->state == Environment::State::kStarting ||
           env->state == Environment::State::kFinishing) {
         env->state = env->current ? Environment::State::kBusy : Environment::State::kIdle;
@@ -801,6 +825,9 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
 }
 
 void EnvironmentPool::Retire(const std::string& function_arn) {
+  std::erase_if(provisions_, [&](const auto& entry) {
+    return entry.first.rfind(function_arn + ":", 0) == 0;
+  });
   std::vector<std::shared_ptr<Environment>> victims;
   for (const auto& [key, envs] : pools_) {
     if (key.rfind(function_arn + ":", 0) == 0) {
@@ -815,6 +842,73 @@ void EnvironmentPool::Retire(const std::string& function_arn) {
       Remove(env);
     }
   }
+}
+
+void EnvironmentPool::Provision(const FunctionConfig& function, int count) {
+  std::string key = function.function_arn + ":" + function.version;
+  if (count <= 0) {
+    provisions_.erase(key);
+    if (auto it = pools_.find(key); it != pools_.end()) {
+      for (const auto& env : it->second) {
+        if (env->provisioned) {
+          env->provisioned = false;
+          if (env->state == Environment::State::kIdle) {
+            Release(env);  // an ordinary warm environment from now on
+          }
+        }
+      }
+    }
+    return;
+  }
+  provisions_[key] = Provisioning{function, count, ""};
+  Reconcile(key);
+}
+
+void EnvironmentPool::Reconcile(const std::string& key) {
+  auto p = provisions_.find(key);
+  if (shut_down_ || p == provisions_.end() || !p->second.failure.empty()) {
+    return;
+  }
+  std::vector<std::shared_ptr<Environment>> mine;
+  if (auto it = pools_.find(key); it != pools_.end()) {
+    for (const auto& env : it->second) {
+      if (env->provisioned && !env->retired && env->state != Environment::State::kDead) {
+        mine.push_back(env);
+      }
+    }
+  }
+  for (size_t i = static_cast<size_t>(p->second.count); i < mine.size(); ++i) {
+    mine[i]->provisioned = false;  // fewer asked for: the extra ones expire as usual
+    if (mine[i]->state == Environment::State::kIdle) {
+      Release(mine[i]);
+    }
+  }
+  for (size_t n = mine.size(); n < static_cast<size_t>(p->second.count); ++n) {
+    auto spawned = Spawn(p->second.config, /*provisioned=*/true);
+    if (!spawned) {
+      p->second.failure = "FUNCTION_ERROR_INIT_FAILURE";
+      std::fprintf(stderr, "nimbus: provisioned concurrency for %s failed: %s\n", key.c_str(),
+                   spawned.error().message.c_str());
+      return;
+    }
+  }
+}
+
+ProvisionedState EnvironmentPool::Provisioned(const std::string& key) const {
+  ProvisionedState state;
+  auto p = provisions_.find(key);
+  if (p == provisions_.end()) {
+    return state;
+  }
+  state.requested = p->second.count;
+  state.failure = p->second.failure;
+  if (auto it = pools_.find(key); it != pools_.end()) {
+    for (const auto& env : it->second) {
+      state.ready += env->provisioned && env->initialized && !env->retired &&
+                     env->state != Environment::State::kDead;
+    }
+  }
+  return state;
 }
 
 void EnvironmentPool::Shutdown() {

@@ -59,6 +59,8 @@ struct Environment : std::enable_shared_from_this<Environment> {
   pid_t pid = -1;
   State state = State::kStarting;
   bool retired = false;   // configuration changed: discard once the current invocation ends
+  bool provisioned = false;  // provisioned concurrency: kept warm, never expired
+  bool initialized = false;  // has asked for its first event (its init phase is over)
   bool oom = false;       // killed by the memory watchdog
   bool timed_out = false;
   std::string init_error;  // body of POST /runtime/init/error
@@ -87,11 +89,22 @@ class EnvironmentPool {
                                                       InvokeRequest request);
   void Retire(const std::string& function_arn);
   void Shutdown();
+  // Provisioned concurrency of one version (LocalExecutor::Provision / Provisioned).
+  void Provision(const FunctionConfig& function, int count);
+  ProvisionedState Provisioned(const std::string& key) const;
 
  private:
+  struct Provisioning {
+    FunctionConfig config;
+    int count = 0;
+    std::string failure;
+  };
+  // Starts or releases provisioned environments of `key` until they match its Provisioning.
+  void Reconcile(const std::string& key);
   Result<std::shared_ptr<Environment>> Acquire(const FunctionConfig& function);
   bool HasFinishing(const FunctionConfig& function) const;
-  Result<std::shared_ptr<Environment>> Spawn(const FunctionConfig& function);
+  Result<std::shared_ptr<Environment>> Spawn(const FunctionConfig& function,
+                                             bool provisioned = false);
   std::vector<std::string> BuildEnvironment(const Environment& env, uint16_t api_port) const;
 
   boost::asio::awaitable<void> AcceptRuntimeApi(std::shared_ptr<Environment> env);
@@ -120,6 +133,7 @@ class EnvironmentPool {
   boost::asio::signal_set sigchld_;
   std::map<std::string, std::vector<std::shared_ptr<Environment>>> pools_;
   std::map<pid_t, std::shared_ptr<Environment>> by_pid_;
+  std::map<std::string, Provisioning> provisions_;  // by pool key (function ARN:version)
   bool shut_down_ = false;
   bool bootstraps_written_ = false;
 };

@@ -53,6 +53,13 @@ struct InvokeResult {
   std::string executed_version;
 };
 
+// Provisioned concurrency of one published version, as the executor sees it right now.
+struct ProvisionedState {
+  int requested = 0;  // what Provision asked for
+  int ready = 0;      // environments initialized (idle or running an invocation)
+  std::string failure;  // set when an environment failed to initialize: no more are started
+};
+
 // Receives every log line a function environment produces, as it is produced (issue 5 routes
 // them to CloudWatch Logs). Called on the executor's strand.
 class LogSink {
@@ -74,6 +81,12 @@ class Executor {
                                                               InvokeRequest request) = 0;
   // Stops and removes every environment of the function (all versions): DeleteFunction.
   virtual void Retire(const std::string& function_arn) = 0;
+  // Provisioned concurrency: keeps `count` environments of this published version started,
+  // initialized and warm, outside the keep-alive, replacing any that die; 0 hands them back
+  // to the keep-alive. Starts them at once and returns.
+  virtual boost::asio::awaitable<void> Provision(const FunctionConfig& function, int count) = 0;
+  virtual boost::asio::awaitable<ProvisionedState> Provisioned(const std::string& function_arn,
+                                                               const std::string& version) = 0;
   // Stops everything (process shutdown).
   virtual void Shutdown() = 0;
 };

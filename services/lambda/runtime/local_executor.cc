@@ -37,6 +37,34 @@ void LocalExecutor::Retire(const std::string& function_arn) {
   asio::post(pool_->strand(), [pool = pool_.get(), function_arn] { pool->Retire(function_arn); });
 }
 
+namespace {
+
+// Run on the pool's strand. Free coroutines rather than lambdas: GCC 12 destroys a lambda's
+// captures twice when the lambda is a temporary in a co_await's arguments.
+asio::awaitable<void> ProvisionOnStrand(EnvironmentPool* pool, FunctionConfig function,
+                                        int count) {
+  pool->Provision(function, count);
+  co_return;
+}
+
+asio::awaitable<ProvisionedState> ProvisionedOnStrand(const EnvironmentPool* pool,
+                                                      std::string key) {
+  co_return pool->Provisioned(key);
+}
+
+}  // namespace
+
+asio::awaitable<void> LocalExecutor::Provision(const FunctionConfig& function, int count) {
+  auto work = ProvisionOnStrand(pool_.get(), function, count);
+  co_await asio::co_spawn(pool_->strand(), std::move(work), asio::use_awaitable);
+}
+
+asio::awaitable<ProvisionedState> LocalExecutor::Provisioned(const std::string& function_arn,
+                                                             const std::string& version) {
+  auto work = ProvisionedOnStrand(pool_.get(), function_arn + ":" + version);
+  co_return co_await asio::co_spawn(pool_->strand(), std::move(work), asio::use_awaitable);
+}
+
 void LocalExecutor::Shutdown() {
   asio::post(pool_->strand(), [pool = pool_.get()] { pool->Shutdown(); });
 }

@@ -35,6 +35,9 @@ class LocalExecutor final : public Executor {
   boost::asio::awaitable<Result<InvokeResult>> Invoke(const FunctionConfig& function,
                                                       InvokeRequest request) override;
   void Retire(const std::string& function_arn) override;
+  boost::asio::awaitable<void> Provision(const FunctionConfig& function, int count) override;
+  boost::asio::awaitable<ProvisionedState> Provisioned(const std::string& function_arn,
+                                                       const std::string& version) override;
   void Shutdown() override;
 
  private:
