@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <set>
 
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/apigateway_internal.h"
@@ -285,6 +286,19 @@ Result<Output> ApiGatewayService::UpdateRestApi(RequestContext& ctx, ParamReader
     return api.error();
   }
   Value& rest = (**api)["restApi"];
+  // The members AWS lets a PATCH change; any other path is a BadRequestException.
+  static const std::set<std::string, std::less<>> kPatchable = {
+      "name", "description", "binaryMediaTypes", "minimumCompressionSize", "apiKeySource",
+      "policy", "endpointConfiguration", "disableExecuteApiEndpoint"};
+  if (const Value* ops = in.Value("patchOperations"); ops && ops->IsArray()) {
+    for (const auto& op : ops->GetArray()) {
+      std::string path = json::GetStr(op, "path");
+      std::string first = path.substr(path.empty() ? 0 : 1, path.find('/', 1) - 1);
+      if (kPatchable.count(first) == 0) {
+        return errors::BadRequest("Invalid patch path " + path);
+      }
+    }
+  }
   if (auto err = json::ApplyPatch(rest, in.Value("patchOperations"), (*api)->GetAllocator())) {
     return *err;
   }
@@ -409,7 +423,25 @@ Result<Output> ApiGatewayService::GetResources(RequestContext& ctx, ParamReader&
   const Value& resources = (**api)["resources"];
   auto page = json::Paginate(internal::Keys(resources), in.String("position"),
                              in.Int("limit", 25));
-  return internal::Items(resources, page.ids, page.next);
+  Output out = internal::Items(resources, page.ids, page.next);
+  // AWS embeds the Method resources only with ?embed=methods; otherwise each method is {}.
+  bool embed = false;
+  if (const Value* list = in.Value("embed"); list && list->IsArray()) {
+    for (const auto& e : list->GetArray()) {
+      embed = embed || (e.IsString() && std::string_view(e.GetString()) == "methods");
+    }
+  }
+  if (!embed) {
+    for (auto& item : out["items"].GetArray()) {
+      if (Value* methods = item.HasMember("resourceMethods") ? &item["resourceMethods"] : nullptr;
+          methods != nullptr && methods->IsObject()) {
+        for (auto m = methods->MemberBegin(); m != methods->MemberEnd(); ++m) {
+          m->value.SetObject();
+        }
+      }
+    }
+  }
+  return out;
 }
 
 Result<Output> ApiGatewayService::UpdateResource(RequestContext& ctx, ParamReader& in) {

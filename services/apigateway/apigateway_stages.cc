@@ -3,6 +3,7 @@
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/apigateway_internal.h"
 #include "services/apigateway/apigateway_service.h"
+#include "services/apigateway/gateway_response_defaults.h"
 
 namespace nimbus::apigateway {
 using internal::Copy;
@@ -575,13 +576,60 @@ Result<Output> ApiGatewayService::PutGatewayResponse(RequestContext& ctx, ParamR
 }
 
 Result<Output> ApiGatewayService::GetGatewayResponse(RequestContext& ctx, ParamReader& in) {
-  return GetChild(ctx, in, "gatewayResponses", "responseType",
-                  errors::NotFound("Invalid Gateway Response identifier specified"));
+  auto api = Api(ctx, in.String("restApiId"));
+  if (!api) {
+    return api.error();
+  }
+  std::string type = in.String("responseType");
+  if (const Value* v = json::Get((**api)["gatewayResponses"], type)) {
+    return Copy(*v);
+  }
+  Output out;
+  Value v = DefaultGatewayResponse(type, out.GetAllocator());
+  if (v.IsNull()) {
+    return errors::NotFound("Invalid Gateway Response identifier specified");
+  }
+  out.CopyFrom(v, out.GetAllocator());
+  return out;
 }
 Result<Output> ApiGatewayService::GetGatewayResponses(RequestContext& ctx, ParamReader& in) {
-  return ListChildren(ctx, in, "gatewayResponses", true);
+  // Every response type: the API's own where it put one, else AWS's default.
+  auto api = Api(ctx, in.String("restApiId"));
+  if (!api) {
+    return api.error();
+  }
+  const Value& own = (**api)["gatewayResponses"];
+  std::vector<std::string> types;
+  for (const auto& [name, status] : kGatewayResponseTypes) {
+    types.emplace_back(name);
+  }
+  auto page = json::Paginate(types, in.String("position"), in.Int("limit", 25));
+  Output out;
+  out.SetObject();
+  auto& a = out.GetAllocator();
+  Value items(rapidjson::kArrayType);
+  for (const auto& type : page.ids) {
+    const Value* v = json::Get(own, type);
+    items.PushBack(v != nullptr ? Value(*v, a) : DefaultGatewayResponse(type, a), a);
+  }
+  out.AddMember("items", items, a);
+  if (!page.next.empty()) {
+    out.AddMember("position", Str(page.next, a), a);
+  }
+  return out;
 }
 Result<Output> ApiGatewayService::UpdateGatewayResponse(RequestContext& ctx, ParamReader& in) {
+  // Updating a default response customises it, starting from the default.
+  std::string type = in.String("responseType");
+  if (auto api = Api(ctx, in.String("restApiId"));
+      api && json::Get((**api)["gatewayResponses"], type) == nullptr) {
+    auto& a = (*api)->GetAllocator();
+    Value seeded = DefaultGatewayResponse(type, a);
+    if (!seeded.IsNull()) {
+      json::Set(seeded, "defaultResponse", Value(false), a);
+      json::Set((**api)["gatewayResponses"], type, std::move(seeded), a);
+    }
+  }
   return UpdateChild(ctx, in, "gatewayResponses", "responseType",
                      errors::NotFound("Invalid Gateway Response identifier specified"));
 }

@@ -661,6 +661,14 @@ Result<Output> ApiGatewayV2Service::DeleteDeployment(RequestContext& ctx, ParamR
   if (json::Get((**api)["deployments"], id) == nullptr) {
     return errors::NotFound("Invalid Deployment identifier specified " + id);
   }
+  // As for REST APIs: a stage's deployment stays until the stage moves off it.
+  const Value& stages = (**api)["stages"];
+  for (auto it = stages.MemberBegin(); it != stages.MemberEnd(); ++it) {
+    if (json::GetStr(it->value, "DeploymentId") == id) {
+      return errors::BadRequest("Active stages pointing to this deployment must be moved or "
+                                "deleted");
+    }
+  }
   (**api)["deployments"].RemoveMember(id.c_str());
   (**api)["snapshots"].RemoveMember(id.c_str());
   store_->Save(ctx.scope, kApi, api_id);
@@ -790,10 +798,14 @@ Result<Output> ApiGatewayV2Service::GetTags(RequestContext& ctx, ParamReader& in
 
 std::shared_ptr<const DeployedApi> ApiGatewayV2Service::FindTarget(const std::string& api_id,
                                                                    const std::string& first,
-                                                                   bool* stage_in_path) {
+                                                                   bool* stage_in_path,
+                                                                   bool* api_exists) {
   auto scope = store_->ScopeOf(kApi, api_id);
   if (!scope) {
     return nullptr;
+  }
+  if (api_exists != nullptr) {
+    *api_exists = true;
   }
   rapidjson::Document* doc = store_->Find(*scope, kApi, api_id);
   const Value& stages = (*doc)["stages"];

@@ -28,10 +28,12 @@ class ApiGatewayV2Service final : public Service {
 
   // For the execute-api data plane (on this strand): the deployed API for a request whose
   // first path segment is `first_segment`: that stage if it exists (`*stage_in_path` true),
-  // else the $default stage. nullptr when neither is deployed.
+  // else the $default stage. nullptr when neither is deployed; `*api_exists` then tells an
+  // undeployed HTTP API from no HTTP API at all.
   std::shared_ptr<const DeployedApi> FindTarget(const std::string& api_id,
                                                 const std::string& first_segment,
-                                                bool* stage_in_path);
+                                                bool* stage_in_path,
+                                                bool* api_exists = nullptr);
 
   Result<Output> CreateApi(RequestContext& ctx, ParamReader& in);
   Result<Output> GetApi(RequestContext& ctx, ParamReader& in);

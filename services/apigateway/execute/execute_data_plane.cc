@@ -122,11 +122,16 @@ asio::awaitable<std::shared_ptr<const DeployedApi>> LookupRest(ApiGatewayService
   co_return s->FindTarget(api, stage);
 }
 
-asio::awaitable<std::pair<std::shared_ptr<const DeployedApi>, bool>> LookupHttp(
-    ApiGatewayV2Service* s, std::string api, std::string first) {
+struct HttpLookup {
+  std::shared_ptr<const DeployedApi> target;
   bool stage_in_path = false;
-  auto target = s->FindTarget(api, first, &stage_in_path);
-  co_return std::make_pair(target, stage_in_path);
+  bool api_exists = false;
+};
+asio::awaitable<HttpLookup> LookupHttp(ApiGatewayV2Service* s, std::string api,
+                                       std::string first) {
+  HttpLookup out;
+  out.target = s->FindTarget(api, first, &out.stage_in_path, &out.api_exists);
+  co_return out;
 }
 
 asio::awaitable<ApiGatewayService::KeyCheck> LookupKey(ApiGatewayService* s, Scope scope,
@@ -215,14 +220,12 @@ asio::awaitable<HttpResponse> ExecuteApiDataPlane::Serve(HttpRequest& request,
   auto api = co_await asio::co_spawn(v1_strand_, LookupRest(&v1_, address->api_id, stage),
                                      asio::use_awaitable);
   if (!api) {
-    auto [http_api, stage_in_path] = co_await asio::co_spawn(
+    auto [http_api, stage_in_path, http_api_exists] = co_await asio::co_spawn(
         v2_strand_, LookupHttp(&v2_, address->api_id, stage), asio::use_awaitable);
     if (!http_api) {
-      // AWS: no such API or stage.
-      co_return GatewayError(address->stage.empty() && !HostApiId(request).empty() ? 403 : 404,
-                             address->stage.empty() && !HostApiId(request).empty()
-                                 ? "Forbidden"
-                                 : "Not Found");
+      // AWS: no such API or stage; an HTTP API answers every unserved path 404 Not Found.
+      bool forbidden = !http_api_exists && address->stage.empty() && !HostApiId(request).empty();
+      co_return GatewayError(forbidden ? 403 : 404, forbidden ? "Forbidden" : "Not Found");
     }
     api = http_api;
     if (!stage_in_path) {

@@ -79,7 +79,8 @@ std::string BuildEventV1(const Invocation& inv) {
     e.AddMember("version", "1.0", a);  // AWS: HTTP APIs label their 1.0 events
   }
   e.AddMember("resource", Str(resource, a), a);
-  e.AddMember("path", Str(inv.path, a), a);
+  // An HTTP API's 1.0 event names the stage in `path` too (REST APIs leave it out).
+  e.AddMember("path", Str(inv.api->v2 ? inv.stage_prefix() + inv.path : inv.path, a), a);
   e.AddMember("httpMethod", Str(req.method, a), a);
   Value headers(rapidjson::kObjectType);
   Value multi(rapidjson::kObjectType);

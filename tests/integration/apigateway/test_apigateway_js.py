@@ -27,3 +27,15 @@ def test_http_api_sqs_integrations_through_the_js_sdk(nimbus):
     # SQS-SendMessage (standard and FIFO), -ReceiveMessage, -DeleteMessage, -PurgeQueue, with
     # the messages checked in the queues by @aws-sdk/client-sqs.
     assert run_script(nimbus, "http_api_sqs.mjs")["checks"] >= 25
+
+
+def test_rest_api_configuration_through_the_js_sdk(nimbus):
+    # models/validators, API keys + usage plans, gateway responses (defaults too), PATCH
+    # updates, embed=methods, PutRestApi, deletions, the account; each seen through fetch().
+    assert run_script(nimbus, "rest_api_config.mjs")["checks"] >= 40
+
+
+def test_http_api_configuration_through_the_js_sdk(nimbus):
+    # ImportApi/ReimportApi, manual deployments and rollback, route/integration updates and
+    # deletions, payload 1.0 on an HTTP API, a REQUEST authorizer, typed errors.
+    assert run_script(nimbus, "http_api_config.mjs")["checks"] >= 29
