@@ -16,22 +16,22 @@ def check(out: dict, least_checks: int) -> None:
 
 def test_functions_invoke_versions_waiters(nimbus):
     out = ns.node("lambda/functions.mjs", nimbus.url)
-    check(out, 76)
+    check(out, 89)
     # InvokeWithResponseStream is not served yet: the SDK gets the uniform 501 as a typed error
     # (not a failure inside its event-stream decoder).
     assert out["stream"] == NOT_SERVED, out
 
 
 def test_sqs_event_source_mapping(nimbus):
-    check(ns.node("lambda/esm.mjs", nimbus.url), 22)
+    check(ns.node("lambda/esm.mjs", nimbus.url), 30)
 
 
 def test_arn_names_tags_policy_layers_url(nimbus):
-    check(ns.node("lambda/names_and_extras.mjs", nimbus.url), 32)
+    check(ns.node("lambda/names_and_extras.mjs", nimbus.url), 52)
 
 
 def test_async_destinations_and_throttling(nimbus):
-    check(ns.node("lambda/async_destinations.mjs", nimbus.url), 17)
+    check(ns.node("lambda/async_destinations.mjs", nimbus.url), 24)
 
 
 def test_js_sdk_v3_signatures_verified(start_nimbus):

@@ -12,12 +12,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { clientOptions } from "../common.mjs";
 import { zipDir } from "./zip.mjs";
+import { recorder } from "./statuses.mjs";
 import { run } from "../sns/expect.mjs";
 
 const endpoint = process.argv[2];
 const lambda = new L.LambdaClient(clientOptions(endpoint));
 const sqs = new SQSClient(clientOptions(endpoint));
-const call = (op, input) => lambda.send(new L[`${op}Command`](input));
+const { call, check: checkStatuses } = recorder(lambda, L);
 const id = randomUUID().slice(0, 8);
 const enc = (v) => new TextEncoder().encode(JSON.stringify(v));
 
@@ -86,4 +87,5 @@ await run(async (expect) => {
   await expect.throws("config gone", call("GetFunctionEventInvokeConfig", { FunctionName: fn }), "ResourceNotFoundException", 404);
   await call("DeleteFunction", { FunctionName: fn });
   for (const q of [ok, bad]) await sqs.send(new DeleteQueueCommand({ QueueUrl: q.url }));
+  checkStatuses(expect);
 });

@@ -12,13 +12,14 @@ import {
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { clientOptions } from "../common.mjs";
 import { zipDir } from "./zip.mjs";
+import { recorder } from "./statuses.mjs";
 import { poll, run } from "../sns/expect.mjs";
 
 const endpoint = process.argv[2];
 const lambda = new L.LambdaClient(clientOptions(endpoint));
 const sqs = new SQSClient(clientOptions(endpoint));
 const logs = new CloudWatchLogsClient(clientOptions(endpoint));
-const call = (op, input) => lambda.send(new L[`${op}Command`](input));
+const { call, check: checkStatuses } = recorder(lambda, L);
 const id = randomUUID().slice(0, 8);
 
 async function loggedBodies(fn) {
@@ -112,5 +113,6 @@ await run(async (expect) => {
 
   await call("DeleteFunction", { FunctionName: fn });
   await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+  checkStatuses(expect);
   return { uuid: esm.UUID };
 });

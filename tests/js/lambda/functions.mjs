@@ -10,12 +10,13 @@ import * as L from "@aws-sdk/client-lambda";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { clientOptions } from "../common.mjs";
 import { makeZip, zipDir } from "./zip.mjs";
+import { recorder } from "./statuses.mjs";
 import { poll, run } from "../sns/expect.mjs";
 
 const endpoint = process.argv[2];
 const lambda = new L.LambdaClient(clientOptions(endpoint));
 const logs = new CloudWatchLogsClient(clientOptions(endpoint));
-const call = (op, input) => lambda.send(new L[`${op}Command`](input));
+const { call, check: checkStatuses } = recorder(lambda, L);
 const id = randomUUID().slice(0, 8);
 const ROLE = "arn:aws:iam::000000000000:role/lambda-role";
 const enc = (v) => new TextEncoder().encode(JSON.stringify(v));
@@ -217,5 +218,6 @@ await run(async (expect) => {
   await call("DeleteAlias", { FunctionName: fn, Name: "live" });
   await call("DeleteFunction", { FunctionName: fn });
   await expect.throws("deleted function", call("GetFunctionConfiguration", { FunctionName: fn }), "ResourceNotFoundException", 404);
+  checkStatuses(expect);
   return { functionArn: created.FunctionArn, stream };
 });

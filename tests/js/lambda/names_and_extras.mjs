@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as L from "@aws-sdk/client-lambda";
 import { clientOptions } from "../common.mjs";
 import { makeZip, zipDir } from "./zip.mjs";
+import { recorder } from "./statuses.mjs";
 import { run } from "../sns/expect.mjs";
 
 function postWithHost(endpoint, host, body) {
@@ -25,7 +26,7 @@ function postWithHost(endpoint, host, body) {
 }
 
 const lambda = new L.LambdaClient(clientOptions(process.argv[2]));
-const call = (op, input) => lambda.send(new L[`${op}Command`](input));
+const { call, check: checkStatuses } = recorder(lambda, L);
 const id = randomUUID().slice(0, 8);
 const enc = (v) => new TextEncoder().encode(JSON.stringify(v));
 const dec = (u8) => JSON.parse(new TextDecoder().decode(u8));
@@ -128,4 +129,5 @@ await run(async (expect) => {
   await call("DeleteFunction", { FunctionName: arn });
   await call("DeleteFunction", { FunctionName: ctxFn });
   await expect.throws("deleted by ARN", call("GetFunction", { FunctionName: partial }), "ResourceNotFoundException", 404);
+  checkStatuses(expect);
 });
