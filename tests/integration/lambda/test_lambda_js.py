@@ -41,3 +41,11 @@ def test_js_sdk_v3_signatures_verified(start_nimbus):
     out = ns.node("lambda/names_and_extras.mjs", server.url)
     assert out["ok"], out
     assert out["checks"] >= 32, out
+
+
+def test_sdk_inside_a_function_with_signatures_verified(start_nimbus):
+    # A function built from the environment alone (AWS_ENDPOINT_URL, region, the role's
+    # credentials) calls SQS and SNS with the JS SDK from a layer; with SIGV4_VERIFY=1 its
+    # credentials must also sign correctly.
+    server = start_nimbus(SIGV4_VERIFY="1")
+    check(ns.node("lambda/sdk_in_function.mjs", server.url), 8)
