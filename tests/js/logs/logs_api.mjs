@@ -123,6 +123,16 @@ await run(async (expect) => {
   expect.eq("forward paging", forward.map((e) => e.message), alpha.map((e) => e.message));
   expect.eq("forward calls", calls, 4);
   expect.true("ingestionTime", forward.every((e) => Number.isInteger(e.ingestionTime) && e.ingestionTime >= e.timestamp), forward[0]);
+  // The SDK's own paginator ends there too when told to stop on a repeated token.
+  const paged = [];
+  let sdkPages = 0;
+  for await (const page of C.paginateGetLogEvents({ client: logs, pageSize: 10, stopOnSameToken: true },
+    { logGroupName: group, logStreamName: "alpha", startFromHead: true })) {
+    sdkPages++;
+    paged.push(...page.events);
+    if (sdkPages > 10) break;
+  }
+  expect.eq("paginateGetLogEvents", [paged.map((e) => e.message), sdkPages], [alpha.map((e) => e.message), 4]);
   // Backward from the tail.
   const backward = [];
   token = undefined;
