@@ -8,9 +8,10 @@ set -eu
 root="$1"; shift
 mount -t proc proc "$root/proc"
 mount -t tmpfs -o mode=0755,size=64k tmpfs "$root/dev"
-for node in null zero full random urandom tty; do
-  touch "$root/dev/$node"
-  mount --bind "/dev/$node" "$root/dev/$node"
+# Docker's own device nodes, mode 0666 whatever the host's are.
+for node in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
+  name="${node%% *}"; numbers="${node#* }"
+  mknod -m 0666 "$root/dev/$name" c "${numbers% *}" "${numbers#* }"
 done
 ln -s /proc/self/fd "$root/dev/fd"
 mkdir -p "$root/dev/shm"
