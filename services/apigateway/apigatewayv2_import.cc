@@ -6,6 +6,7 @@
 #include "services/apigateway/apigateway_errors.h"
 #include "services/apigateway/apigatewayv2_internal.h"
 #include "services/apigateway/apigatewayv2_service.h"
+#include "services/apigateway/integration_subtypes.h"
 #include "services/apigateway/json_util.h"
 #include "services/apigateway/openapi.h"
 #include "services/apigateway/yaml_json.h"
@@ -151,8 +152,21 @@ std::optional<AwsError> ApiGatewayV2Service::ImportDefinition(const RequestConte
         std::transform(type.begin(), type.end(), type.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         integ.AddMember("IntegrationType", Str(type, a), a);
-        integ.AddMember("IntegrationUri", Str(json::GetStr(*x, "uri"), a), a);
-        integ.AddMember("IntegrationMethod", Str(json::GetStr(*x, "httpMethod", "POST"), a), a);
+        std::string subtype = json::GetStr(*x, "integrationSubtype");
+        if (!subtype.empty()) {
+          // A first-class integration: the subtype and its parameters, no URI or method.
+          integ.AddMember("IntegrationSubtype", Str(subtype, a), a);
+          if (const Value* p = json::Get(*x, "requestParameters"); p && p->IsObject()) {
+            integ.AddMember("RequestParameters", Value(*p, a), a);
+          }
+        } else {
+          integ.AddMember("IntegrationUri", Str(json::GetStr(*x, "uri"), a), a);
+          integ.AddMember("IntegrationMethod", Str(json::GetStr(*x, "httpMethod", "POST"), a),
+                          a);
+        }
+        if (json::Get(*x, "credentials")) {
+          integ.AddMember("CredentialsArn", Str(json::GetStr(*x, "credentials"), a), a);
+        }
         if (json::Get(*x, "payloadFormatVersion")) {
           integ.AddMember("PayloadFormatVersion",
                           Str(json::GetStr(*x, "payloadFormatVersion"), a), a);
@@ -162,6 +176,9 @@ std::optional<AwsError> ApiGatewayV2Service::ImportDefinition(const RequestConte
         }
         integ.AddMember("ApiGatewayManaged", false, a);
         IntegrationDefaults(integ, a);
+        if (auto err = CheckSubtypeIntegration(integ)) {
+          return err;
+        }
         api["integrations"].AddMember(Str(integ_id, a), integ, a);
         route.AddMember("Target", Str("integrations/" + integ_id, a), a);
       }
@@ -285,8 +302,18 @@ Result<Output> ApiGatewayV2Service::ExportApi(RequestContext& ctx, ParamReader& 
       std::transform(type.begin(), type.end(), type.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       x.AddMember("type", Str(type, a), a);
-      x.AddMember("uri", Str(json::GetStr(*integ, "IntegrationUri"), a), a);
-      x.AddMember("httpMethod", Str(json::GetStr(*integ, "IntegrationMethod", "POST"), a), a);
+      if (std::string subtype = json::GetStr(*integ, "IntegrationSubtype"); !subtype.empty()) {
+        x.AddMember("integrationSubtype", Str(subtype, a), a);
+        if (const Value* p = json::Get(*integ, "RequestParameters")) {
+          x.AddMember("requestParameters", Value(*p, a), a);
+        }
+      } else {
+        x.AddMember("uri", Str(json::GetStr(*integ, "IntegrationUri"), a), a);
+        x.AddMember("httpMethod", Str(json::GetStr(*integ, "IntegrationMethod", "POST"), a), a);
+      }
+      if (json::Get(*integ, "CredentialsArn")) {
+        x.AddMember("credentials", Str(json::GetStr(*integ, "CredentialsArn"), a), a);
+      }
       x.AddMember("payloadFormatVersion",
                   Str(json::GetStr(*integ, "PayloadFormatVersion", "1.0"), a), a);
       if (const Value* t = json::Get(*integ, "TimeoutInMillis"); t && t->IsInt()) {

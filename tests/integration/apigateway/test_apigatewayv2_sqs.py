@@ -239,3 +239,36 @@ def test_declared_http_api_queue_route_sends_to_the_queue(start_nimbus, tmp_path
     msgs = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in msgs] == ['{"order": 1}']
     assert msgs[0]["MessageId"] == as_json(raw)["SendMessageResponse"]["SendMessageResult"]["MessageId"]
+
+
+def test_openapi_import_and_export_carry_the_subtype(nimbus, v2, sqs, queue):
+    def definition(params):
+        return json.dumps({
+            "openapi": "3.0.1", "info": {"title": "sqs-import", "version": "1"},
+            "paths": {"/events": {"post": {
+                "responses": {"default": {"description": "ok"}},
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy", "integrationSubtype": "SQS-SendMessage",
+                    "credentials": ROLE, "payloadFormatVersion": "1.0",
+                    "requestParameters": params}}}}})
+    with pytest.raises(ClientError) as e:
+        v2.import_api(Body=definition({"QueueUrl": queue}))
+    assert "MessageBody" in bad_request(e)
+    api_id = v2.import_api(Body=definition({"QueueUrl": queue, "MessageBody": "$request.body"}))["ApiId"]
+    try:
+        integ = v2.get_integrations(ApiId=api_id)["Items"][0]
+        assert (integ["IntegrationSubtype"], integ["CredentialsArn"], integ["PayloadFormatVersion"]) == (
+            "SQS-SendMessage", ROLE, "1.0")
+        deploy(v2, api_id)
+        status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/events", "POST", "imported")
+        assert status == 200, raw
+        msgs = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in msgs] == ["imported"]
+        exported = json.loads(v2.export_api(ApiId=api_id, OutputType="JSON", Specification="OAS30",
+                                            IncludeExtensions=True)["body"].read())
+        x = exported["paths"]["/events"]["post"]["x-amazon-apigateway-integration"]
+        assert x["integrationSubtype"] == "SQS-SendMessage" and "uri" not in x
+        assert x["requestParameters"] == {"QueueUrl": queue, "MessageBody": "$request.body"}
+        assert x["credentials"] == ROLE
+    finally:
+        v2.delete_api(ApiId=api_id)
