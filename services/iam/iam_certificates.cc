@@ -132,6 +132,49 @@ std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& acco
   return std::nullopt;
 }
 
+void RenameUserCredentials(IamStore& s, const std::string& account, const std::string& from,
+                           const std::string& to) {
+  auto rename = [&](rapidjson::Document& v, const char* member) {
+    if (v.HasMember(member) && KeyOf(StringMember(v, member)) == KeyOf(from)) {
+      v[member] = Str(to, v.GetAllocator());
+      return true;
+    }
+    return false;
+  };
+  for (auto& [id, key] : s.All("", Kind::kAccessKey)) {
+    if (StringMember(key, "_account") == account && rename(key, "UserName")) {
+      s.Save("", Kind::kAccessKey, id);
+    }
+  }
+  for (Kind kind : {Kind::kSigningCertificate, Kind::kSshPublicKey, Kind::kServiceCredential}) {
+    for (auto& [id, doc] : s.All(account, kind)) {
+      if (rename(doc, "UserName")) {
+        if (kind == Kind::kServiceCredential && doc.HasMember("ServiceUserName")) {
+          doc["ServiceUserName"] = Str(to + "-at-" + account, doc.GetAllocator());
+        }
+        s.Save(account, kind, id);
+      }
+    }
+  }
+  for (auto& [serial, dev] : s.All(account, Kind::kMfaDevice)) {
+    if (rename(dev, "_user")) {
+      s.Save(account, Kind::kMfaDevice, serial);
+    }
+  }
+  if (auto* user = s.Find(account, Kind::kUser, KeyOf(to))) {
+    auto& a = user->GetAllocator();
+    if (user->HasMember("_login_profile")) {
+      (*user)["_login_profile"]["UserName"] = Str(to, a);
+    }
+    if (user->HasMember("_mfa")) {
+      for (auto& d : (*user)["_mfa"].GetArray()) {
+        d["UserName"] = Str(to, a);
+      }
+    }
+    s.Save(account, Kind::kUser, KeyOf(to));
+  }
+}
+
 Result<Output> IamService::UploadServerCertificate(RequestContext& ctx, ParamReader& in) {
   std::string name = in.String("ServerCertificateName");
   std::string path = in.String("Path", "/");

@@ -171,6 +171,10 @@ namespace nimbus::iam {
 // service-specific credentials (iam_certificates.cc).
 std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
                                             const std::string& user_name);
+// UpdateUser's rename carried to what names the user: access keys, login profile, MFA devices,
+// signing certificates, SSH keys, service-specific credentials (iam_certificates.cc).
+void RenameUserCredentials(IamStore& s, const std::string& account, const std::string& from,
+                           const std::string& to);
 // The identity policies of the user, role or group `source_arn` names, as
 // SimulatePrincipalPolicy and GetContextKeysForPrincipalPolicy read them (iam_reports.cc).
 Result<PolicySet> PrincipalPolicySet(IamState& state, const std::string& account,

@@ -195,6 +195,13 @@ Result<Output> IamService::GetAccountSummary(RequestContext& ctx, ParamReader&) 
   for (const auto& [id, k] : store().All("", Kind::kAccessKey)) {
     keys += StringMember(k, "_account") == account ? 1 : 0;
   }
+  int64_t mfa_in_use = 0;
+  for (const auto& [serial, d] : store().All(account, Kind::kMfaDevice)) {
+    mfa_in_use += StringMember(d, "_user").empty() ? 0 : 1;
+  }
+  auto* prefs = store().Find(account, Kind::kAccountSettings, "sts-preferences");
+  int64_t token_version =
+      prefs != nullptr && StringMember(*prefs, "GlobalEndpointTokenVersion") == "v2Token" ? 2 : 1;
   const std::pair<const char*, int64_t> entries[] = {
       {"Users", count(Kind::kUser)},
       {"UsersQuota", 5000},
@@ -216,12 +223,13 @@ Result<Output> IamService::GetAccountSummary(RequestContext& ctx, ParamReader&) 
       {"GroupsPerUserQuota", 10},
       {"AccountAccessKeysPresent", 0},
       {"AccountMFAEnabled", 0},
-      {"MFADevices", 0},
-      {"MFADevicesInUse", 0},
-      {"ServerCertificates", 0},
+      {"MFADevices", count(Kind::kMfaDevice)},
+      {"MFADevicesInUse", mfa_in_use},
+      {"ServerCertificates", count(Kind::kServerCertificate)},
       {"ServerCertificatesQuota", 20},
+      {"Providers", count(Kind::kOidcProvider) + count(Kind::kSamlProvider)},
       {"ProvidersQuota", 100},
-      {"GlobalEndpointTokenVersion", 1},
+      {"GlobalEndpointTokenVersion", token_version},
   };
   (void)keys;
   for (const auto& [k, v] : entries) {

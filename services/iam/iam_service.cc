@@ -127,6 +127,13 @@ void IamService::Start(const ServiceEnv& env) { state_->Start(env); }
 void IamService::Reset() { store().Reset(); }
 
 void IamService::RegisterCredentials(OperationTable& t) {
+  t.Add("ListPoliciesGrantingServiceAccess", this, &IamService::ListPoliciesGrantingServiceAccess);
+  t.Add("SetSecurityTokenServicePreferences", this, &IamService::SetSecurityTokenServicePreferences);
+  t.Add("ListOrganizationsFeatures", this, &IamService::ListOrganizationsFeatures);
+  t.Add("EnableOrganizationsRootCredentialsManagement", this, &IamService::EnableOrganizationsRootCredentialsManagement);
+  t.Add("DisableOrganizationsRootCredentialsManagement", this, &IamService::DisableOrganizationsRootCredentialsManagement);
+  t.Add("EnableOrganizationsRootSessions", this, &IamService::EnableOrganizationsRootSessions);
+  t.Add("DisableOrganizationsRootSessions", this, &IamService::DisableOrganizationsRootSessions);
   t.Add("GenerateCredentialReport", this, &IamService::GenerateCredentialReport);
   t.Add("GetCredentialReport", this, &IamService::GetCredentialReport);
   t.Add("GetContextKeysForCustomPolicy", this, &IamService::GetContextKeysForCustomPolicy);

@@ -189,6 +189,15 @@ class IamService final : public Service {
   Result<Output> GetContextKeysForCustomPolicy(RequestContext& ctx, ParamReader& in);
   Result<Output> GetContextKeysForPrincipalPolicy(RequestContext& ctx, ParamReader& in);
 
+  // Service access, STS preferences, Organizations features (iam_service_access.cc).
+  Result<Output> ListPoliciesGrantingServiceAccess(RequestContext& ctx, ParamReader& in);
+  Result<Output> SetSecurityTokenServicePreferences(RequestContext& ctx, ParamReader& in);
+  Result<Output> ListOrganizationsFeatures(RequestContext& ctx, ParamReader& in);
+  Result<Output> EnableOrganizationsRootCredentialsManagement(RequestContext& ctx, ParamReader& in);
+  Result<Output> DisableOrganizationsRootCredentialsManagement(RequestContext& ctx, ParamReader& in);
+  Result<Output> EnableOrganizationsRootSessions(RequestContext& ctx, ParamReader& in);
+  Result<Output> DisableOrganizationsRootSessions(RequestContext& ctx, ParamReader& in);
+
  private:
   void RegisterFederation(OperationTable& t);
   void RegisterCredentials(OperationTable& t);

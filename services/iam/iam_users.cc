@@ -237,13 +237,8 @@ Result<Output> IamService::UpdateUser(RequestContext& ctx, ParamReader& in) {
   if (!final_name) {
     return final_name.error();
   }
-  // Access keys name their user too.
-  for (auto& [key_id, key] : store().All("", Kind::kAccessKey)) {
-    if (StringMember(key, "_account") == account && KeyOf(StringMember(key, "UserName")) == KeyOf(name)) {
-      key["UserName"] = Str(*final_name, key.GetAllocator());
-      store().Save("", Kind::kAccessKey, key_id);
-    }
-  }
+  // Access keys, MFA devices, certificates and other credentials name their user too.
+  RenameUserCredentials(store(), account, name, *final_name);
   return EmptyOutput();
 }
 

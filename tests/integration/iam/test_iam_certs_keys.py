@@ -238,3 +238,53 @@ def test_service_specific_credentials(iam):
         iam.delete_service_specific_credential(UserName=user, ServiceSpecificCredentialId=cid)
     assert error(e) == ("NoSuchEntity", 404)
     iam.delete_user(UserName=user)
+
+
+def test_renamed_user_keeps_its_credentials(iam):
+    user, renamed = h.name("before"), h.name("after")
+    iam.create_user(UserName=user)
+    iam.upload_signing_certificate(UserName=user, CertificateBody=CERT)
+    openssh = KEY.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                            serialization.PublicFormat.OpenSSH).decode()
+    iam.upload_ssh_public_key(UserName=user, SSHPublicKeyBody=openssh)
+    iam.create_service_specific_credential(UserName=user, ServiceName="codecommit.amazonaws.com")
+    iam.create_access_key(UserName=user)
+    iam.update_user(UserName=user, NewUserName=renamed)
+    assert len(iam.list_signing_certificates(UserName=renamed)["Certificates"]) == 1
+    assert len(iam.list_ssh_public_keys(UserName=renamed)["SSHPublicKeys"]) == 1
+    [svc] = iam.list_service_specific_credentials(UserName=renamed)["ServiceSpecificCredentials"]
+    assert svc["ServiceUserName"] == f"{renamed}-at-{h.ACCOUNT}"
+    assert len(iam.list_access_keys(UserName=renamed)["AccessKeyMetadata"]) == 1
+
+
+def test_policies_granting_service_access_and_summary(iam):
+    user, group = h.name("grant"), h.name("grantg")
+    iam.create_user(UserName=user)
+    iam.create_group(GroupName=group)
+    iam.add_user_to_group(GroupName=group, UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="sqs-inline", PolicyDocument=h.allow("sqs:Send*"))
+    arn = iam.create_policy(PolicyName=h.name("lam"), PolicyDocument=h.allow("lambda:*"))[
+        "Policy"]["Arn"]
+    iam.attach_group_policy(GroupName=group, PolicyArn=arn)
+    iam.put_group_policy(GroupName=group, PolicyName="deny-sqs",
+                         PolicyDocument=h.allow("sqs:*", effect="Deny"))
+    out = iam.list_policies_granting_service_access(
+        Arn=f"arn:aws:iam::{h.ACCOUNT}:user/{user}", ServiceNamespaces=["sqs", "lambda", "sns"])
+    by_ns = {e["ServiceNamespace"]: e["Policies"] for e in out["PoliciesGrantingServiceAccess"]}
+    assert by_ns["sqs"] == [{"PolicyName": "sqs-inline", "PolicyType": "INLINE",
+                             "EntityType": "USER", "EntityName": user}]
+    assert by_ns["lambda"] == [{"PolicyName": arn.rsplit("/", 1)[1], "PolicyType": "MANAGED",
+                                "PolicyArn": arn}]
+    assert by_ns["sns"] == [] and out["IsTruncated"] is False
+    with pytest.raises(ClientError) as e:
+        iam.list_policies_granting_service_access(
+            Arn=f"arn:aws:iam::{h.ACCOUNT}:role/nope-{user}", ServiceNamespaces=["sqs"])
+    assert error(e) == ("NoSuchEntity", 404)
+
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v2Token")
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["GlobalEndpointTokenVersion"] == 2
+    iam.set_security_token_service_preferences(GlobalEndpointTokenVersion="v1Token")
+    with pytest.raises(ClientError) as e:
+        iam.list_organizations_features()
+    assert error(e) == ("OrganizationNotFoundException", 400)
