@@ -14,6 +14,7 @@
 #include "services/common/base64.h"
 #include "services/logs/filter_pattern.h"
 #include "services/logs/logs_errors.h"
+#include "services/logs/insights/insights_api.h"
 #include "services/logs/metric_filters.h"
 #include "services/logs/subscription_filters.h"
 
@@ -335,6 +336,7 @@ void WriteStream(Out& out, Value& list, const LogGroup& g, const LogStream& s) {
 LogsService::LogsService()
     : subscriptions_(std::make_unique<SubscriptionFilters>(*this)),
       metric_filters_(std::make_unique<MetricFilters>(*this)),
+      insights_(std::make_unique<InsightsApi>(*this)),
       port_(std::make_shared<IngestPort>()) {
   port_->service_ = this;
 }
@@ -360,6 +362,7 @@ void LogsService::Register(OperationTable& t) {
   t.Add("UntagResource", this, &LogsService::UntagResource);
   subscriptions_->Register(t);
   metric_filters_->Register(t);
+  insights_->Register(t);
 }
 
 void LogsService::Start(const ServiceEnv& env) {

@@ -26,6 +26,7 @@ struct IngestLine {
 class LogsService;
 class SubscriptionFilters;
 class MetricFilters;
+class InsightsApi;
 
 // The in-process entry for logs written by other services (Lambda function output). Callable
 // from any thread: Ingest() posts the line to the Logs strand, where lines that arrived
@@ -91,6 +92,7 @@ class LogsService final : public Service {
   friend class IngestPort;
   friend class SubscriptionFilters;
   friend class MetricFilters;
+  friend class InsightsApi;
   void Enqueue(IngestLine line);  // on the strand
   void FlushIngest();
   int64_t NowMs() const { return clock_->NowMillis(); }
@@ -99,6 +101,7 @@ class LogsService final : public Service {
   ServiceClient* client_ = nullptr;
   std::unique_ptr<SubscriptionFilters> subscriptions_;
   std::unique_ptr<MetricFilters> metric_filters_;
+  std::unique_ptr<InsightsApi> insights_;
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   std::shared_ptr<IngestPort> port_;
