@@ -5,6 +5,7 @@ map the request into the SQS call and answer with SQS's response (messages check
 queue)."""
 import hashlib
 import json
+import signal
 import uuid
 
 import pytest
@@ -272,3 +273,24 @@ def test_openapi_import_and_export_carry_the_subtype(nimbus, v2, sqs, queue):
         assert x["credentials"] == ROLE
     finally:
         v2.delete_api(ApiId=api_id)
+
+
+def test_sqs_integration_survives_a_restart(start_nimbus, tmp_path):
+    data = str(tmp_path / "state")
+    first = start_nimbus(PERSISTENCE="1", DATA_DIR=data)
+    v2 = client(first, "apigatewayv2")
+    queue_url = client(first, "sqs").create_queue(QueueName="kept-fc")["QueueUrl"]
+    api_id = v2.create_api(Name="kept-sqs", ProtocolType="HTTP")["ApiId"]
+    route(v2, api_id, "POST /", sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": queue_url, "MessageBody": "$request.body"}, CredentialsArn=ROLE))
+    deploy(v2, api_id)
+    assert first.stop(signal.SIGTERM, timeout=5) == 0
+
+    second = start_nimbus(PERSISTENCE="1", DATA_DIR=data)
+    integ = client(second, "apigatewayv2").get_integrations(ApiId=api_id)["Items"][0]
+    assert integ["IntegrationSubtype"] == "SQS-SendMessage"
+    assert integ["RequestParameters"] == {"QueueUrl": queue_url, "MessageBody": "$request.body"}
+    status, _, raw = call(second, f"/_aws/execute-api/{api_id}/", "POST", "after restart")
+    assert status == 200, raw
+    msgs = client(second, "sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]
+    assert [m["Body"] for m in msgs] == ["after restart"]
