@@ -112,6 +112,11 @@ TEST(FirstClass, ResolvesEachKindOfSource) {
   EXPECT_EQ(r("$context.requestId"), "req-1");
   EXPECT_EQ(r("$context.apiId"), "abc123");
   EXPECT_EQ(r("$context.httpMethod"), "POST");
+  EXPECT_EQ(r("$context.authorizer.claims.sub"), std::nullopt);  // no authorizer ran
+  f.inv.authorizer.Parse(R"({"jwt": {"claims": {"sub": "user-1"}, "scopes": ["a"]}})");
+  EXPECT_EQ(r("$context.authorizer.claims.sub"), "user-1");
+  f.inv.authorizer.Parse(R"({"lambda": {"tenant": "t9"}})");
+  EXPECT_EQ(r("$context.authorizer.tenant"), "t9");
 }
 
 TEST(FirstClass, TypesSqsInputAsTheModelDeclaresIt) {
