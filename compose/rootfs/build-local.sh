@@ -47,7 +47,7 @@ APT::Install-Recommends "false";
 Acquire::Retries "2";
 CONF
 export APT_CONFIG="$apt_dir/apt.conf"
-apt-get -qq update
+apt-get -qq --error-on=any update
 mapfile -t packages < <(grep -v '^\s*#' "$here/packages.txt" | grep .)
 apt-get -qq -y install --download-only "${packages[@]}" >/dev/null
 # The exact .deb set the install unpacks (name, version) as apt resolves it, from the cache.
