@@ -8,6 +8,7 @@ import json
 import signal
 import uuid
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -294,3 +295,26 @@ def test_sqs_integration_survives_a_restart(start_nimbus, tmp_path):
     assert status == 200, raw
     msgs = client(second, "sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in msgs] == ["after restart"]
+
+
+def test_region_parameter_reaches_a_queue_in_another_region(nimbus, v2, api_id):
+    sqs_eu = boto3.client("sqs", endpoint_url=nimbus.url, region_name="eu-west-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    url = sqs_eu.create_queue(QueueName="apigw-eu-" + uuid.uuid4().hex[:6])["QueueUrl"]
+    try:
+        route(v2, api_id, "POST /eu", sqs_integration(v2, api_id, "SQS-SendMessage", {
+            "QueueUrl": url, "MessageBody": "$request.body", "Region": "$request.header.x-region"}))
+        route(v2, api_id, "POST /home", sqs_integration(v2, api_id, "SQS-SendMessage", {
+            "QueueUrl": url, "MessageBody": "$request.body"}))
+        deploy(v2, api_id)
+        status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/eu", "POST", "to eu",
+                              {"X-Region": "eu-west-1"})
+        assert status == 200, raw
+        # Without Region the call goes to the API's own region, where no such queue exists.
+        status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/home", "POST", "nowhere")
+        assert status == 400
+        assert as_json(raw)["ErrorResponse"]["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+        msgs = sqs_eu.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in msgs] == ["to eu"]
+    finally:
+        sqs_eu.delete_queue(QueueUrl=url)
