@@ -205,20 +205,22 @@ def test_sqs_errors_keep_sqs_status_and_query_code(nimbus, v2, api_id, queue):
     assert (status, as_json(raw)["ErrorResponse"]["Error"]["Code"]) == (400, "MissingParameter")
 
 
-def test_cli_v2_creates_a_send_message_integration(nimbus, sqs, api_id, queue):
-    out = ns.cli_v2(nimbus, "apigatewayv2", "create-integration", "--api-id", api_id,
+@pytest.mark.parametrize("cli", [ns.cli_v1, ns.cli_v2], ids=["cli-v1", "cli-v2"])
+def test_cli_creates_a_send_message_integration(nimbus, sqs, api_id, queue, cli):
+    out = cli(nimbus, "apigatewayv2", "create-integration", "--api-id", api_id,
                     "--integration-type", "AWS_PROXY", "--integration-subtype", "SQS-SendMessage",
                     "--payload-format-version", "1.0", "--credentials-arn", ROLE,
                     "--request-parameters",
                     json.dumps({"QueueUrl": queue, "MessageBody": "$request.body"}))
-    ns.cli_v2(nimbus, "apigatewayv2", "create-route", "--api-id", api_id, "--route-key",
-              "POST /", "--target", "integrations/" + out["IntegrationId"])
-    ns.cli_v2(nimbus, "apigatewayv2", "create-stage", "--api-id", api_id, "--stage-name",
-              "$default", "--auto-deploy")
-    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/", "POST", "from the cli")
+    assert (out["IntegrationSubtype"], out["PayloadFormatVersion"]) == ("SQS-SendMessage", "1.0")
+    cli(nimbus, "apigatewayv2", "create-route", "--api-id", api_id, "--route-key", "POST /",
+        "--target", "integrations/" + out["IntegrationId"])
+    cli(nimbus, "apigatewayv2", "create-stage", "--api-id", api_id, "--stage-name", "$default",
+        "--auto-deploy")
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/", "POST", cli.__name__)
     assert status == 200, raw
     msgs = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
-    assert [m["Body"] for m in msgs] == ["from the cli"]
+    assert [m["Body"] for m in msgs] == [cli.__name__]
 
 
 def test_declared_http_api_queue_route_sends_to_the_queue(start_nimbus, tmp_path):

@@ -139,6 +139,16 @@ try {
   checks.equal("GetExport openapi version", oas.openapi, "3.0.1");
   checks.equal("GetExport paths", Object.keys(oas.paths ?? {}).sort(), ["/mock", "/{proxy+}"]);
 
+  const withExtensions = await apigw.send(new GetExportCommand({
+    restApiId: api.id, stageName: "dev", exportType: "oas30", accepts: "application/json",
+    parameters: { extensions: "integrations" },
+  }));
+  const extended = parseJson(new TextDecoder().decode(withExtensions.body));
+  checks.equal("GetExport parameters map (query string) → integration extensions",
+    extended.paths?.["/{proxy+}"]?.["x-amazon-apigateway-any-method"]?.["x-amazon-apigateway-integration"]?.type,
+    "aws_proxy");
+  checks.equal("GetExport without extensions has none",
+    oas.paths?.["/{proxy+}"]?.["x-amazon-apigateway-any-method"]?.["x-amazon-apigateway-integration"], undefined);
   const yaml = await apigw.send(new GetExportCommand({
     restApiId: api.id, stageName: "dev", exportType: "swagger", accepts: "application/yaml",
   }));
