@@ -15,7 +15,7 @@ import {
   NotFoundException, ConflictException, BadRequestException,
 } from "@aws-sdk/client-apigatewayv2";
 import { clientOptions } from "../common.mjs";
-import { Checks, echoFunction, call, invokeUrls, parseJson } from "./lib.mjs";
+import { Checks, echoFunction, call, invokeUrls, parseJson, unsignedJwt } from "./lib.mjs";
 
 const endpoint = process.argv[2];
 const v2 = new ApiGatewayV2Client(clientOptions(endpoint));
@@ -145,6 +145,17 @@ try {
   const unauthorized = await call(`${host}/secure`);
   checks.equal("JWT route without a token", [unauthorized.status, parseJson(unauthorized.text)],
     [401, { message: "Unauthorized" }]);
+  const jwtToken = unsignedJwt({ iss: "https://issuer.example.com", aud: "my-client", sub: "user-42",
+    exp: Math.floor(Date.now() / 1000) + 600 });
+  const authorized = await call(`${host}/secure`, { headers: { Authorization: `Bearer ${jwtToken}` } });
+  checks.equal("JWT route with a token", authorized.status, 200);
+  checks.equal("JWT claims in the event", parseJson(authorized.text).event?.requestContext?.authorizer?.jwt?.claims?.sub,
+    "user-42");
+  const wrongAudience = await call(`${host}/secure`, {
+    headers: { Authorization: `Bearer ${unsignedJwt({ iss: "https://issuer.example.com", aud: "other",
+      exp: Math.floor(Date.now() / 1000) + 600 })}` },
+  });
+  checks.equal("JWT with another audience", wrongAudience.status, 401);
   const missing = await call(`${host}/nowhere`);
   checks.equal("unmatched route", [missing.status, parseJson(missing.text)], [404, { message: "Not Found" }]);
 

@@ -9,14 +9,15 @@ import { createHash, randomUUID } from "node:crypto";
 import {
   ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand,
   CreateStageCommand, GetIntegrationCommand, UpdateIntegrationCommand, DeleteApiCommand,
+  CreateAuthorizerCommand,
   BadRequestException,
 } from "@aws-sdk/client-apigatewayv2";
 import {
   SQSClient, CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand,
-  GetQueueAttributesCommand,
+  GetQueueAttributesCommand, DeleteMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { clientOptions } from "../common.mjs";
-import { Checks, call, parseJson } from "./lib.mjs";
+import { Checks, call, parseJson, unsignedJwt } from "./lib.mjs";
 
 const endpoint = process.argv[2];
 const v2 = new ApiGatewayV2Client(clientOptions(endpoint));
@@ -69,6 +70,18 @@ try {
   await route("POST /purge", await integration("SQS-PurgeQueue", { QueueUrl: "$stageVariables.queueUrl" }));
   await route("POST /nowhere", await integration("SQS-SendMessage", {
     QueueUrl: `${endpoint}/000000000000/no-such-queue-${suffix}`, MessageBody: "$request.body",
+  }));
+  // A JWT-authorized route whose message body is a claim of the caller's token.
+  const jwt = await v2.send(new CreateAuthorizerCommand({
+    ApiId: apiId, Name: "jwt", AuthorizerType: "JWT", IdentitySource: ["$request.header.Authorization"],
+    JwtConfiguration: { Audience: ["sqs-app"], Issuer: "https://issuer.example.com" },
+  }));
+  const whoami = await integration("SQS-SendMessage", {
+    QueueUrl: "$stageVariables.queueUrl", MessageBody: "$context.authorizer.claims.sub",
+  });
+  await v2.send(new CreateRouteCommand({
+    ApiId: apiId, RouteKey: "POST /whoami", Target: `integrations/${whoami.IntegrationId}`,
+    AuthorizationType: "JWT", AuthorizerId: jwt.AuthorizerId,
   }));
   await v2.send(new CreateStageCommand({
     ApiId: apiId, StageName: "$default", AutoDeploy: true, StageVariables: { queueUrl },
@@ -140,6 +153,16 @@ try {
     QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"],
   }));
   checks.equal("queue empty after purge", afterPurge.Attributes?.ApproximateNumberOfMessages, "0");
+
+  // ---- a JWT claim as the message ----
+  checks.equal("JWT route refuses a call without a token", (await call(`${base}/whoami`, { method: "POST" })).status, 401);
+  const token = unsignedJwt({ iss: "https://issuer.example.com", aud: "sqs-app", sub: "caller-9",
+    exp: Math.floor(Date.now() / 1000) + 600 });
+  const who = await call(`${base}/whoami`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  checks.equal("JWT route status", who.status, 200);
+  const whoMsg = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }))).Messages?.[0];
+  checks.equal("$context.authorizer.claims.sub became the body", whoMsg?.Body, "caller-9");
+  if (whoMsg) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: whoMsg.ReceiptHandle }));
 
   // ---- SQS errors keep SQS's status ----
   const missingBody = await call(`${base}/send`, {

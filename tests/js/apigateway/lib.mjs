@@ -109,3 +109,10 @@ export function invokeUrls(endpoint, apiId, stage) {
 export function parseJson(text) {
   try { return JSON.parse(text); } catch { return { unparsable: text }; }
 }
+
+// A JWT with these claims (RS256 header, placeholder signature: the local JWT authorizer checks
+// issuer, audience, expiry and scopes, not signatures).
+export function unsignedJwt(claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${b64({ alg: "RS256", typ: "JWT" })}.${b64(claims)}.c2ln`;
+}
