@@ -45,6 +45,8 @@ APT::Architecture "amd64";
 APT::Architectures { "amd64"; };
 APT::Install-Recommends "false";
 Acquire::Retries "2";
+// No drop to _apt: the cache is root's, and gpgv then does not depend on /dev/null's mode.
+APT::Sandbox::User "root";
 CONF
 export APT_CONFIG="$apt_dir/apt.conf"
 apt-get -qq --error-on=any update
