@@ -17,6 +17,8 @@ using iam::StringMember;
 constexpr char kRoleAttribute[] = "https://aws.amazon.com/SAML/Attributes/Role";
 constexpr char kSessionNameAttribute[] = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
 constexpr char kDurationAttribute[] = "https://aws.amazon.com/SAML/Attributes/SessionDuration";
+constexpr char kSourceIdentityAttribute[] =
+    "https://aws.amazon.com/SAML/Attributes/SourceIdentity";
 constexpr char kNameIdPrefix[] = "urn:oasis:names:tc:SAML:2.0:nameid-format:";
 
 AwsError InvalidToken(const std::string& message) {
@@ -215,6 +217,9 @@ Result<Output> StsService::DoAssumeRoleWithSAML(RequestContext& ctx, ParamReader
   out.AddMember("Issuer", Str(saml->issuer, a), a);
   out.AddMember("Audience", Str(audience, a), a);
   out.AddMember("NameQualifier", Str(qualifier, a), a);
+  if (const auto* source = AttributeValues(*saml, kSourceIdentityAttribute)) {
+    out.AddMember("SourceIdentity", Str(source->front(), a), a);
+  }
   return out;
 }
 

@@ -40,13 +40,16 @@ def response(roles: list[str], session_name: str = "alice@example.com",
              subject: str = "alice-1234", issuer: str = ISSUER,
              duration: int | None = None, expires_in: int = 300,
              name_format: str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-             extra_attributes: dict[str, list[str]] | None = None) -> str:
+             extra_attributes: dict[str, list[str]] | None = None,
+             source_identity: str | None = None) -> str:
     """A base64 SAMLResponse whose assertion expires `expires_in` seconds from now."""
     now = dt.datetime.now(dt.timezone.utc)
     attrs = {"https://aws.amazon.com/SAML/Attributes/Role": roles,
              "https://aws.amazon.com/SAML/Attributes/RoleSessionName": [session_name]}
     if duration is not None:
         attrs["https://aws.amazon.com/SAML/Attributes/SessionDuration"] = [str(duration)]
+    if source_identity is not None:
+        attrs["https://aws.amazon.com/SAML/Attributes/SourceIdentity"] = [source_identity]
     attrs.update(extra_attributes or {})
     attribute_xml = "".join(
         f'<saml2:Attribute Name="{name}">' + "".join(

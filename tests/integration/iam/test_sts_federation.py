@@ -116,3 +116,27 @@ def test_federated_permissions_are_the_intersection(server):
     with pytest.raises(ClientError) as e:
         h.creds_client(server, "sts", key2).get_federation_token(Name="nope")
     assert error(e)[1] == 403
+
+
+def test_saml_and_web_identity_under_enforcement(server):
+    """AssumeRoleWithSAML is unsigned: with ENFORCE_IAM=1 the trust policy alone decides, and
+    the session's permissions are the role's."""
+    import saml_fixtures as saml
+    iam = h.client(server, "iam")
+    provider = iam.create_saml_provider(Name=h.name("idp"), SAMLMetadataDocument=saml.metadata())[
+        "SAMLProviderArn"]
+    role = iam.create_role(RoleName=h.name("samlrole"), AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Federated": provider},
+            "Action": "sts:AssumeRoleWithSAML"}]}))["Role"]
+    iam.put_role_policy(RoleName=role["RoleName"], PolicyName="list",
+                        PolicyDocument=h.allow("sqs:ListQueues"))
+    out = h.client(server, "sts").assume_role_with_saml(
+        RoleArn=role["Arn"], PrincipalArn=provider,
+        SAMLAssertion=saml.response([f"{role['Arn']},{provider}"], source_identity="alice"))
+    assert out["SourceIdentity"] == "alice"
+    sqs = h.creds_client(server, "sqs", out["Credentials"])
+    sqs.list_queues()
+    with pytest.raises(ClientError) as e:
+        sqs.create_queue(QueueName=h.name("nope"))
+    assert error(e)[1] == 403
