@@ -15,6 +15,7 @@
 #include "services/logs/filter_pattern.h"
 #include "services/logs/logs_errors.h"
 #include "services/logs/insights/insights_api.h"
+#include "services/logs/logs_admin.h"
 #include "services/logs/metric_filters.h"
 #include "services/logs/subscription_filters.h"
 
@@ -337,6 +338,7 @@ LogsService::LogsService()
     : subscriptions_(std::make_unique<SubscriptionFilters>(*this)),
       metric_filters_(std::make_unique<MetricFilters>(*this)),
       insights_(std::make_unique<InsightsApi>(*this)),
+      admin_(std::make_unique<LogsAdmin>(*this)),
       port_(std::make_shared<IngestPort>()) {
   port_->service_ = this;
 }
@@ -363,6 +365,7 @@ void LogsService::Register(OperationTable& t) {
   subscriptions_->Register(t);
   metric_filters_->Register(t);
   insights_->Register(t);
+  admin_->Register(t);
 }
 
 void LogsService::Start(const ServiceEnv& env) {

@@ -27,6 +27,7 @@ class LogsService;
 class SubscriptionFilters;
 class MetricFilters;
 class InsightsApi;
+class LogsAdmin;
 
 // The in-process entry for logs written by other services (Lambda function output). Callable
 // from any thread: Ingest() posts the line to the Logs strand, where lines that arrived
@@ -93,6 +94,7 @@ class LogsService final : public Service {
   friend class SubscriptionFilters;
   friend class MetricFilters;
   friend class InsightsApi;
+  friend class LogsAdmin;
   void Enqueue(IngestLine line);  // on the strand
   void FlushIngest();
   int64_t NowMs() const { return clock_->NowMillis(); }
@@ -102,6 +104,7 @@ class LogsService final : public Service {
   std::unique_ptr<SubscriptionFilters> subscriptions_;
   std::unique_ptr<MetricFilters> metric_filters_;
   std::unique_ptr<InsightsApi> insights_;
+  std::unique_ptr<LogsAdmin> admin_;
   const Clock* clock_ = &SystemClock::Instance();
   boost::asio::any_io_executor strand_;
   std::shared_ptr<IngestPort> port_;
