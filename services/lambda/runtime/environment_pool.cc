@@ -79,6 +79,13 @@ std::string ErrorJson(const std::string& type, const std::string& message) {
   return sb.GetString();
 }
 
+// What an invocation whose response is over the limit returns (FunctionError Unhandled).
+std::string ResponseTooLargeError() {
+  return ErrorJson("Function.ResponseSizeTooLarge",
+                   "Response payload size exceeded maximum allowed payload size (" +
+                       std::to_string(kMaxResponseBytes) + " bytes).");
+}
+
 std::string LogStreamName(const std::string& version) {
   time_t now = std::time(nullptr);
   std::tm tm{};
@@ -710,6 +717,15 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
     http::request_parser<http::string_body> parser;
     parser.body_limit(kRuntimeApiBodyCap);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (ec == http::error::body_limit && env->current && env->current->delivered &&
+        parser.get().target() ==
+            std::string(kApiPrefix) + "invocation/" + env->current->request.request_id +
+                "/response") {
+      // Beyond even the read cap the body stays unread and the connection closes, but the
+      // invocation still fails as AWS reports an oversized response.
+      Complete(*env, ResponseTooLargeError(), true);
+      co_return;
+    }
     if (ec) {
       co_return;
     }
@@ -789,13 +805,10 @@ asio::awaitable<void> EnvironmentPool::ServeRuntimeApi(std::shared_ptr<Environme
       } else if (!env->current->delivered || env->current->done) {
         reply(403, ErrorJson("InvalidStateTransition", "Invalid state transition"));
       } else if (action == "response" && req.body().size() > kMaxResponseBytes) {
-        std::string limit = "maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +
-                            " bytes).";
-        reply(413, ErrorJson("RequestEntityTooLarge", "Exceeded " + limit));
-        Complete(*env,
-                 ErrorJson("Function.ResponseSizeTooLarge",
-                           "Response payload size exceeded " + limit),
-                 true);
+        reply(413, ErrorJson("RequestEntityTooLarge",
+                             "Exceeded maximum allowed payload size (" +
+                                 std::to_string(kMaxResponseBytes) + " bytes)."));
+        Complete(*env, ResponseTooLargeError(), true);
       } else if (action == "response") {
         // aws-lambda-go reports failures mid-stream in trailers.
         std::string trailer_type(req["Lambda-Runtime-Function-Error-Type"]);
