@@ -69,7 +69,9 @@ const IntegrationSubtype* FindSubtype(std::string_view name) {
 
 bool ValidParameterSource(std::string_view value) {
   if (value.empty() || value.front() != '$') {
-    return !value.empty();  // a static value
+    // A static value. AWS refuses JSON text as one (a static MessageAttributes map is
+    // "Invalid source: {...} specified for destination: MessageAttributes").
+    return !value.empty() && value.front() != '{' && value.front() != '[';
   }
   if (value == "$request.body") {
     return true;

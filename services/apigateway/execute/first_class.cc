@@ -223,13 +223,13 @@ asio::awaitable<protocol::HttpResponse> ExecuteApiDataPlane::FirstClassIntegrati
     co_return GatewayError(500, "Internal Server Error");
   }
   auto action = SqsActionFor(inv, subtype, json::Get(integration, "RequestParameters"));
+  if (!action) {
+    // AWS fails the integration itself ("Unable to resolve property ... from source ..."),
+    // before any SQS call: the client sees API Gateway's 500.
+    co_return GatewayError(500, "Internal Server Error");
+  }
   protocol::HttpResponse res;
   res.SetHeader("Content-Type", "application/json");
-  if (!action) {
-    res.status = action.error().http_status;
-    res.body = QueryJsonError("sqs", action.error(), inv.request_id);
-    co_return res;
-  }
   Scope scope = inv.api->scope;
   if (!action->region.empty()) {
     scope.region = action->region;

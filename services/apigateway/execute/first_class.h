@@ -22,7 +22,8 @@ std::optional<std::string> ResolveParameterSource(const Invocation& inv, std::st
 // The SQS input for `subtype` ("SQS-SendMessage"...) from the integration's RequestParameters
 // resolved against `inv`; `region` receives the Region parameter when mapped. Numbers,
 // attribute maps (JSON objects) and name lists (JSON arrays or comma-separated) are typed as
-// the SQS model declares them; an unusable value is an SQS-shaped InvalidParameterValue.
+// the SQS model declares them; a value that cannot be (an attribute map that is not a JSON
+// object) is an error naming the parameter, and the invocation fails as AWS's does (500).
 struct SqsAction {
   std::string operation;  // "SendMessage"
   rapidjson::Document params;

@@ -70,7 +70,7 @@ TEST(IntegrationSubtype, SourceSyntax) {
     EXPECT_TRUE(ValidParameterSource(ok)) << ok;
   }
   for (const char* bad : {"", "$request.body.", "$request.header.", "$request", "$foo.bar",
-                          "$context."}) {
+                          "$context.", R"({"a": {"DataType": "String"}})", "[1]"}) {
     EXPECT_FALSE(ValidParameterSource(bad)) << bad;
   }
 }

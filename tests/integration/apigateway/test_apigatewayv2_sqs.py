@@ -90,6 +90,13 @@ def test_parameter_names_sources_type_and_version_are_checked(v2, api_id):
     assert bad_request(e) == ("Invalid selection expression specified: Validation Result: "
                               "warnings : [], errors : [Invalid source: $request.cookie.a "
                               "specified for destination: MessageBody]")
+    with pytest.raises(ClientError) as e:  # AWS refuses JSON text as a static value
+        sqs_integration(v2, api_id, "SQS-SendMessage", {
+            **base, "MessageAttributes": '{"a":{"DataType":"String","StringValue":"v"}}'})
+    assert bad_request(e) == (
+        'Invalid selection expression specified: Validation Result: warnings : [], errors : '
+        '[Invalid source: {"a":{"DataType":"String","StringValue":"v"}} specified for '
+        'destination: MessageAttributes]')
     with pytest.raises(ClientError) as e:
         sqs_integration(v2, api_id, "SQS-SendMessage", base, PayloadFormatVersion="2.0")
     assert "1.0" in bad_request(e)
@@ -193,7 +200,14 @@ def test_sqs_errors_keep_sqs_status_and_query_code(nimbus, v2, api_id, queue):
         "QueueUrl": queue, "MessageBody": "$request.body", "DelaySeconds": "$request.querystring.d"}))
     route(v2, api_id, "POST /unmapped", sqs_integration(v2, api_id, "SQS-SendMessage", {
         "QueueUrl": queue, "MessageBody": "$request.header.x-absent"}))
+    route(v2, api_id, "POST /attrs", sqs_integration(v2, api_id, "SQS-SendMessage", {
+        "QueueUrl": queue, "MessageBody": "x", "MessageAttributes": "$request.body.meta"}))
     deploy(v2, api_id)
+    # A mapped value SQS cannot take (attributes that are not a JSON map) fails the
+    # integration in API Gateway itself, before SQS: 500.
+    status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/attrs", "POST", '{"meta": "plain"}',
+                          {"Content-Type": "application/json"})
+    assert (status, as_json(raw)) == (500, {"message": "Internal Server Error"})
     status, _, raw = call(nimbus, f"/_aws/execute-api/{api_id}/nowhere", "POST", "x")
     err = as_json(raw)["ErrorResponse"]
     assert status == 400
