@@ -1,5 +1,6 @@
 // Virtual MFA devices: creation with a TOTP seed, assignment to users (EnableMFADevice checks
 // two consecutive RFC 6238 codes), deactivation, resync, listing and tags.
+#include "services/iam/credentials/qr_png.h"
 #include "services/iam/credentials/totp.h"
 #include "services/common/ids.h"
 #include "services/iam/iam_internal.h"
@@ -122,6 +123,10 @@ Result<Output> IamService::CreateVirtualMFADevice(RequestContext& ctx, ParamRead
   dev.AddMember("SerialNumber", Str(serial, oa), oa);
   // A blob member: the codec base64-encodes these bytes, which are the base32 text.
   dev.AddMember("Base32StringSeed", Str(seed, oa), oa);
+  // What authenticator apps scan: the otpauth URI AWS encodes (issuer, device@account, seed).
+  std::string uri = "otpauth://totp/Amazon%20Web%20Services:" + name + "@" + account +
+                    "?secret=" + seed + "&issuer=Amazon%20Web%20Services";
+  dev.AddMember("QRCodePNG", Str(QrCodePng(uri), oa), oa);
   if (stored.HasMember("Tags")) {
     dev.AddMember("Tags", PublicCopy(stored["Tags"], oa), oa);
   }

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 import iam_helpers as h
 import nimbus_support as ns
+import qr_decode
 
 STRONG = "Corr3ct-Horse!"
 
@@ -198,3 +199,16 @@ def test_list_virtual_mfa_devices_pages(iam):
     assert set(serials) <= set(seen) and len(seen) == len(set(seen))
     for s in serials:
         iam.delete_virtual_mfa_device(SerialNumber=s)
+
+
+@pytest.mark.parametrize("length", [1, 40, 120, 226])
+def test_virtual_mfa_qr_code(iam, length):
+    """QRCodePNG is a real QR code of the otpauth URI (decoded by zxing-cpp), for names that
+    take the symbol through several versions."""
+    name = (h.name("qr") + "x" * length)[:length]
+    dev = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
+    seed = dev["Base32StringSeed"].decode()
+    assert qr_decode.decode(dev["QRCodePNG"]) == [
+        f"otpauth://totp/Amazon%20Web%20Services:{name}@{h.ACCOUNT}?secret={seed}"
+        "&issuer=Amazon%20Web%20Services"]
+    iam.delete_virtual_mfa_device(SerialNumber=dev["SerialNumber"])
