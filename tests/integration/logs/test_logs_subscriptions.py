@@ -8,6 +8,7 @@ import base64
 import gzip
 import json
 import os
+import signal
 import time
 import uuid
 from pathlib import Path
@@ -292,3 +293,41 @@ def test_cli_smoke(nimbus, logs, group, recorder, cli):
     cli(nimbus, "logs", "delete-subscription-filter", "--log-group-name", group,
         "--filter-name", "cli")
     assert logs.describe_subscription_filters(logGroupName=group)["subscriptionFilters"] == []
+
+
+# ---- JS SDK v3 and persistence ------------------------------------------------------------------
+
+def test_js_sdk_v3(nimbus, tmp_path):
+    folder = tmp_path / "js-records"
+    folder.mkdir()
+    out = ns.node("logs2/subscriptions.mjs", nimbus.url, str(folder))
+    assert out["ok"], out
+    assert out["mismatches"] == [] and out["checks"] >= 10, out
+
+
+def test_filters_and_definitions_survive_restart(start_nimbus, tmp_path):
+    data = tmp_path / "state"
+    first = start_nimbus(PERSISTENCE="1", DATA_DIR=str(data))
+    logs = ns.boto3_client(first, "logs")
+    group = h.name("persist")
+    logs.create_log_group(logGroupName=group)
+    logs.put_metric_filter(logGroupName=group, filterName="m", filterPattern="ERROR",
+                           metricTransformations=[{"metricName": "E", "metricNamespace": "N",
+                                                   "metricValue": "1"}])
+    qd = logs.put_query_definition(name="saved", queryString="stats count(*)")
+    logs.put_destination(destinationName="d", targetArn="arn:aws:kinesis:us-east-1:"
+                         "000000000000:stream/s", roleArn="arn:aws:iam::000000000000:role/r")
+    logs.put_subscription_filter(logGroupName=group, filterName="s", filterPattern="",
+                                 destinationArn="arn:aws:logs:us-east-1:000000000000:"
+                                 "destination:d")
+    assert first.stop(signal.SIGTERM, timeout=5) == 0
+
+    second = start_nimbus(PERSISTENCE="1", DATA_DIR=str(data))
+    logs = ns.boto3_client(second, "logs")
+    assert [f["filterName"] for f in logs.describe_metric_filters(
+        logGroupName=group)["metricFilters"]] == ["m"]
+    assert [f["filterName"] for f in logs.describe_subscription_filters(
+        logGroupName=group)["subscriptionFilters"]] == ["s"]
+    assert [d["queryDefinitionId"] for d in logs.describe_query_definitions(
+        queryDefinitionNamePrefix="saved")["queryDefinitions"]] == [qd["queryDefinitionId"]]
+    assert [d["destinationName"] for d in logs.describe_destinations()["destinations"]] == ["d"]
