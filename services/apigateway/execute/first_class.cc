@@ -64,20 +64,28 @@ const Value* AtPath(const Value& root, std::string_view path) {
 
 std::optional<std::string> ContextValue(const Invocation& inv, std::string_view name) {
   const auto& req = *inv.request;
-  if (name == "accountId") return inv.api->scope.account_id;
-  if (name == "apiId") return inv.api->api_id;
-  if (name == "domainName") return inv.domain;
-  if (name == "domainPrefix") return inv.api_id_prefix();
-  if (name == "httpMethod") return req.method;
-  if (name == "path") return inv.stage_prefix() + inv.path;
-  if (name == "protocol") return std::string("HTTP/1.1");
-  if (name == "requestId" || name == "extendedRequestId") return inv.request_id;
-  if (name == "requestTime") return RequestTime(inv.epoch_ms);
-  if (name == "requestTimeEpoch") return std::to_string(inv.epoch_ms);
-  if (name == "routeKey") return inv.ResourcePath();
-  if (name == "stage") return inv.api->stage;
-  if (name == "identity.sourceIp") return inv.source_ip;
-  if (name == "identity.userAgent") return std::string(req.Header("user-agent"));
+  const std::pair<std::string_view, std::string> plain[] = {
+      {"accountId", inv.api->scope.account_id},
+      {"apiId", inv.api->api_id},
+      {"domainName", inv.domain},
+      {"domainPrefix", inv.api_id_prefix()},
+      {"httpMethod", req.method},
+      {"path", inv.stage_prefix() + inv.path},
+      {"protocol", "HTTP/1.1"},
+      {"requestId", inv.request_id},
+      {"extendedRequestId", inv.request_id},
+      {"requestTime", RequestTime(inv.epoch_ms)},
+      {"requestTimeEpoch", std::to_string(inv.epoch_ms)},
+      {"routeKey", inv.ResourcePath()},
+      {"stage", inv.api->stage},
+      {"identity.sourceIp", inv.source_ip},
+      {"identity.userAgent", std::string(req.Header("user-agent"))},
+  };
+  for (const auto& [key, value] : plain) {
+    if (key == name) {
+      return value;
+    }
+  }
   // $context.authorizer.<key> (Lambda authorizer context) and .claims.<name> (JWT).
   if (name.substr(0, 11) == "authorizer." && inv.authorizer.IsObject()) {
     std::string_view rest = name.substr(11);
@@ -92,8 +100,15 @@ std::optional<std::string> ContextValue(const Invocation& inv, std::string_view 
   return std::nullopt;
 }
 
+// SQS's own answer to a number it cannot read (API Gateway hands it the text).
 AwsError InvalidValue(std::string message) {
   return AwsError::Sender("InvalidParameterValue", std::move(message), 400);
+}
+// A value API Gateway itself cannot map (an attribute map that is not JSON).
+constexpr char kUnresolvable[] = "IntegrationFailure";
+AwsError Unresolvable(const std::string& name, const std::string& source) {
+  return AwsError::Receiver(kUnresolvable,
+                            "Unable to resolve property " + name + " from source " + source, 500);
 }
 
 }  // namespace
@@ -183,7 +198,7 @@ Result<SqsAction> SqsActionFor(const Invocation& inv, std::string_view subtype,
     } else if (name == "MessageAttributes" || name == "MessageSystemAttributes") {
       auto parsed = json::Parse(*value);
       if (!parsed || !parsed->IsObject()) {
-        return InvalidValue("Value " + *value + " for parameter " + name + " is invalid.");
+        return Unresolvable(name, it->value.GetString());
       }
       action.params.AddMember(Str(name, a), Value(*parsed, a), a);
     } else if (name == "AttributeNames" || name == "MessageAttributeNames") {
@@ -223,13 +238,17 @@ asio::awaitable<protocol::HttpResponse> ExecuteApiDataPlane::FirstClassIntegrati
     co_return GatewayError(500, "Internal Server Error");
   }
   auto action = SqsActionFor(inv, subtype, json::Get(integration, "RequestParameters"));
-  if (!action) {
-    // AWS fails the integration itself ("Unable to resolve property ... from source ..."),
-    // before any SQS call: the client sees API Gateway's 500.
+  if (!action && action.error().code == kUnresolvable) {
+    // AWS fails the integration itself, before any SQS call: the client sees API Gateway's 500.
     co_return GatewayError(500, "Internal Server Error");
   }
   protocol::HttpResponse res;
   res.SetHeader("Content-Type", "application/json");
+  if (!action) {
+    res.status = action.error().http_status;
+    res.body = QueryJsonError("sqs", action.error(), inv.request_id);
+    co_return res;
+  }
   Scope scope = inv.api->scope;
   if (!action->region.empty()) {
     scope.region = action->region;

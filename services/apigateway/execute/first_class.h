@@ -22,8 +22,9 @@ std::optional<std::string> ResolveParameterSource(const Invocation& inv, std::st
 // The SQS input for `subtype` ("SQS-SendMessage"...) from the integration's RequestParameters
 // resolved against `inv`; `region` receives the Region parameter when mapped. Numbers,
 // attribute maps (JSON objects) and name lists (JSON arrays or comma-separated) are typed as
-// the SQS model declares them; a value that cannot be (an attribute map that is not a JSON
-// object) is an error naming the parameter, and the invocation fails as AWS's does (500).
+// the SQS model declares them. A number that does not read is SQS's InvalidParameterValue
+// (400, as SQS answers the text API Gateway passes on); an attribute map that is not a JSON
+// object is API Gateway's own failure ("Unable to resolve property ...", answered 500).
 struct SqsAction {
   std::string operation;  // "SendMessage"
   rapidjson::Document params;

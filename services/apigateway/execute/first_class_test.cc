@@ -145,6 +145,13 @@ TEST(FirstClass, TypesSqsInputAsTheModelDeclaresIt) {
   ASSERT_FALSE(err.has_value());
   EXPECT_EQ(err.error().code, "InvalidParameterValue");
   EXPECT_EQ(err.error().http_status, 400);
+
+  auto attrs = Doc(R"({"QueueUrl": "q", "MessageBody": "x", "MessageAttributes": "$request.body.m"})");
+  auto unresolvable = SqsActionFor(f.inv, "SQS-SendMessage", &attrs);
+  ASSERT_FALSE(unresolvable.has_value());
+  EXPECT_EQ(unresolvable.error().http_status, 500);
+  EXPECT_EQ(unresolvable.error().message,
+            "Unable to resolve property MessageAttributes from source $request.body.m");
 }
 
 TEST(YamlExport, RoundTripsThroughTheYamlReader) {
