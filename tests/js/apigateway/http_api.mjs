@@ -44,6 +44,9 @@ try {
   const quickInteg = await v2.send(new GetIntegrationsCommand({ ApiId: quick.ApiId }));
   checks.equal("quick create integration",
     (quickInteg.Items ?? []).map((i) => [i.IntegrationType, i.PayloadFormatVersion]), [["AWS_PROXY", "2.0"]]);
+  const defaultStage = await v2.send(new GetStageCommand({ ApiId: quick.ApiId, StageName: "$default" }));
+  checks.equal("GetStage $default (percent-encoded in the path)", [defaultStage.StageName, defaultStage.AutoDeploy],
+    ["$default", true]);
   const quickRes = await call(`http://${quick.ApiId}.execute-api.localhost.localstack.cloud:${port}/any/path?a=1`);
   checks.equal("quick create invoke status", quickRes.status, 200);
   const quickEvent = parseJson(quickRes.text).event ?? {};
