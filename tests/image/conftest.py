@@ -78,9 +78,13 @@ IMAGE_ENV = {  # the Dockerfile's ENV, with a free loopback port and DATA_DIR in
 }
 
 
-def chroot_command(root: Path, env: dict[str, str], *argv: str, aws_cli: bool = True) -> list[str]:
-    binds = ["--bind", f"{AWS_CLI_PACKAGES}:/opt/aws-cli"] if aws_cli else []
-    return ["unshare", "--mount", "--propagation", "private", str(CHROOT_RUN), str(root), *binds,
+def chroot_command(root: Path, env: dict[str, str], *argv: str,
+                   binds: dict[Path, str] | None = None) -> list[str]:
+    """`binds` (host dir → image dir, read-only) are the container's volumes; AWS CLI v1 is
+    always mounted at /opt/aws-cli for awslocal."""
+    mounts = {AWS_CLI_PACKAGES: "/opt/aws-cli", **(binds or {})}
+    flags = [a for host, inside in mounts.items() for a in ("--bind", f"{host}:{inside}")]
+    return ["unshare", "--mount", "--propagation", "private", str(CHROOT_RUN), str(root), *flags,
             "--", *(f"{k}={v}" for k, v in {**IMAGE_ENV, **env}.items()), *argv]
 
 
@@ -127,25 +131,33 @@ echo "ready hook: $(id -u) $(basename "$0")" >&2
 """
 
 
+def start_image_server(root: Path, logdir: Path, env: dict[str, str] | None = None,
+                       binds: dict[Path, str] | None = None) -> ImageServer:
+    """`nimbus start` in the image as its ENTRYPOINT runs it, on a free loopback port."""
+    port = free_port()
+    env = {"GATEWAY_LISTEN": f"127.0.0.1:{port}", "DATA_DIR": "/tmp/nimbus-data", **(env or {})}
+    with open(logdir / "stdout.log", "wb") as out, open(logdir / "stderr.log", "wb") as err:
+        proc = subprocess.Popen(chroot_command(root, env, "/usr/local/bin/nimbus", "start",
+                                               binds=binds),
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    server = ImageServer(root, port, proc, logdir)
+    deadline = time.monotonic() + 30
+    while "Ready." not in server.stdout():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise AssertionError(f"nimbus not ready ({proc.returncode}): {server.stderr()}")
+        time.sleep(0.05)
+    return server
+
+
 @pytest.fixture(scope="module")
 def image_server(rootfs, tmp_path_factory):
     root = rootfs.path
     hook = root / "etc" / "localstack" / "init" / "ready.d" / "10-awslocal.sh"
     hook.write_text(READY_SCRIPT)
     hook.chmod(0o755)
-    port = free_port()
-    logdir = tmp_path_factory.mktemp("image-server")
-    env = {"GATEWAY_LISTEN": f"127.0.0.1:{port}", "DATA_DIR": "/tmp/nimbus-data"}
-    with open(logdir / "stdout.log", "wb") as out, open(logdir / "stderr.log", "wb") as err:
-        proc = subprocess.Popen(chroot_command(root, env, "/usr/local/bin/nimbus", "start"),
-                                stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    server = ImageServer(root, port, proc, logdir)
-    deadline = time.monotonic() + 30
-    while "Ready." not in server.stdout():
-        assert proc.poll() is None, f"nimbus exited {proc.returncode}: {server.stderr()}"
-        assert time.monotonic() < deadline, f"not ready: {server.stdout()} {server.stderr()}"
-        time.sleep(0.05)
+    server = start_image_server(root, tmp_path_factory.mktemp("image-server"))
     yield server
     server.stop()
     hook.unlink()
