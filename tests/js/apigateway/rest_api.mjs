@@ -111,6 +111,14 @@ try {
   }));
   checks.equal("UpdateStage variables", patched.variables, { color: "blue", size: "XL" });
   checks.equal("UpdateStage description", patched.description, "development");
+  const settings = await apigw.send(new UpdateStageCommand({
+    restApiId: api.id, stageName: "dev",
+    patchOperations: [{ op: "replace", path: "/*/*/logging/loglevel", value: "INFO" },
+                      { op: "replace", path: "/*/*/throttling/rateLimit", value: "100" },
+                      { op: "replace", path: "/tracingEnabled", value: "true" }],
+  }));
+  checks.equal("UpdateStage methodSettings */*", [settings.methodSettings?.["*/*"]?.loggingLevel,
+    settings.methodSettings?.["*/*"]?.throttlingRateLimit, settings.tracingEnabled], ["INFO", 100, true]);
   const stages = await apigw.send(new GetStagesCommand({ restApiId: api.id }));
   checks.equal("GetStages", (stages.item ?? []).map((s) => s.stageName), ["dev"]);
   const deployments = await apigw.send(new GetDeploymentsCommand({ restApiId: api.id }));
