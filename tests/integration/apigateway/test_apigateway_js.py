@@ -39,3 +39,11 @@ def test_http_api_configuration_through_the_js_sdk(nimbus):
     # ImportApi/ReimportApi, manual deployments and rollback, route/integration updates and
     # deletions, payload 1.0 on an HTTP API, a REQUEST authorizer, typed errors.
     assert run_script(nimbus, "http_api_config.mjs")["checks"] >= 29
+
+
+def test_js_sdk_signatures_verify(start_nimbus):
+    # With SIGV4_VERIFY=1 every SDK call must carry a valid signature: ARNs and '$default' in
+    # URI paths (tags, stages) are where the canonical request's encoding matters.
+    server = start_nimbus(SIGV4_VERIFY="1")
+    assert run_script(server, "rest_api.mjs")["checks"] >= 100
+    assert run_script(server, "http_api.mjs")["checks"] >= 65
