@@ -8,9 +8,11 @@
 namespace nimbus::iam {
 
 // AWS Identity and Access Management: users, groups, roles, managed and inline policies,
-// access keys, instance profiles, tags, reports and policy simulation. IAM is global: every
-// call works in the caller's account whatever region it signs for. Handlers run on the IAM
-// strand, which also owns the state STS and the edge's access control read.
+// access keys, instance profiles, tags, reports and policy simulation; OIDC and SAML identity
+// providers, the password policy, MFA devices, certificates, SSH keys and service-specific
+// credentials, the credential report. IAM is global: every call works in the caller's account
+// whatever region it signs for. Handlers run on the IAM strand, which also owns the state STS
+// and the edge's access control read.
 class IamService final : public Service {
  public:
   explicit IamService(std::shared_ptr<IamState> state) : state_(std::move(state)) {}

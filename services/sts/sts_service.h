@@ -11,8 +11,9 @@
 namespace nimbus::sts {
 
 // AWS Security Token Service: caller identity and temporary credentials (AssumeRole,
-// AssumeRoleWithWebIdentity, GetSessionToken). Sessions live in IAM's state (the edge looks
-// their keys up there), so handlers hop to the IAM strand for their work.
+// AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetSessionToken, GetFederationToken). Sessions
+// live in IAM's state (the edge looks their keys up there), so handlers hop to the IAM strand
+// for their work.
 class StsService final : public Service {
  public:
   explicit StsService(std::shared_ptr<iam::IamState> state) : state_(std::move(state)) {}

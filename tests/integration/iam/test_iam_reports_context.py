@@ -10,6 +10,8 @@ from botocore.exceptions import ClientError
 
 import iam_helpers as h
 import nimbus_support as ns
+import qr_decode
+import saml_fixtures as saml
 
 COLUMNS = [
     "user", "arn", "user_creation_time", "password_enabled", "password_last_used",
@@ -128,7 +130,7 @@ def test_context_keys(server):
 
 
 @pytest.mark.parametrize("cli", ["cli_v1", "cli_v2"])
-def test_cli_smoke(server, cli):
+def test_cli_smoke(server, cli, tmp_path):
     run = getattr(ns, cli)
     host = f"{cli.replace('_', '')}-{h.name('x')}.example.com"
     arn = run(server, "iam", "create-open-id-connect-provider", "--url", f"https://{host}",
@@ -147,3 +149,25 @@ def test_cli_smoke(server, cli):
     fed = run(server, "sts", "get-federation-token", "--name", "clifed", "--policy",
               h.allow("s3:GetObject"))
     assert fed["FederatedUser"]["Arn"].endswith(":federated-user/clifed")
+
+    # The CLI writes the QR code it receives to a file: a real PNG of the otpauth URI.
+    png_path = tmp_path / "qr.png"
+    dev = run(server, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name",
+              h.name("qr"), "--outfile", str(png_path), "--bootstrap-method", "QRCodePNG")
+    [uri] = qr_decode.decode(png_path.read_bytes())
+    assert uri.startswith("otpauth://totp/Amazon%20Web%20Services:") and "secret=" in uri
+    assert dev["VirtualMFADevice"]["SerialNumber"].split("/")[-1] in uri
+
+    name = h.name("cliidp")
+    provider = run(server, "iam", "create-saml-provider", "--name", name,
+                   "--saml-metadata-document", saml.metadata())["SAMLProviderArn"]
+    role = run(server, "iam", "create-role", "--role-name", h.name("clisaml"),
+               "--assume-role-policy-document", json.dumps({
+                   "Version": "2012-10-17", "Statement": [{
+                       "Effect": "Allow", "Principal": {"Federated": provider},
+                       "Action": "sts:AssumeRoleWithSAML"}]}))["Role"]
+    out = run(server, "sts", "assume-role-with-saml", "--role-arn", role["Arn"],
+              "--principal-arn", provider, "--saml-assertion",
+              saml.response([f"{role['Arn']},{provider}"]))
+    assert out["NameQualifier"] == saml.name_qualifier(saml.ISSUER, h.ACCOUNT, name)
+    assert out["AssumedRoleUser"]["Arn"].endswith(f"/{role['RoleName']}/alice@example.com")
