@@ -12,10 +12,12 @@ from botocore.exceptions import ClientError
 
 import nimbus_support as ns
 
-# A modelled STS operation with no handler yet (contract: 501 InternalFailure). Update this if
-# AssumeRole gets implemented.
-# AssumeRole is served since issue 8; federation tokens are not.
-UNIMPLEMENTED_STS = ("GetFederationToken", {"Name": "nimbus-test"})
+# A modelled STS operation with no handler (contract: 501 InternalFailure). AssumeRole has been
+# served since issue 8 and GetFederationToken since session 3; AssumeRoot needs AWS
+# Organizations, which Nimbus does not have. Update this if it gets implemented.
+ROOT_TASK_POLICY = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+UNIMPLEMENTED_STS = ("AssumeRoot", {"TargetPrincipal": "111122223333",
+                                    "TaskPolicyArn.arn": ROOT_TASK_POLICY})
 
 
 def check_query_error(resp, status, code):
@@ -191,9 +193,9 @@ def test_request_matching_no_service(nimbus, path):
 
 
 def test_boto3_sts_unimplemented_is_501(nimbus):
-    _, params = UNIMPLEMENTED_STS
     sts = ns.boto3_client(nimbus, "sts")
-    err = client_error(lambda: sts.get_federation_token(**params))
+    err = client_error(lambda: sts.assume_root(TargetPrincipal="111122223333",
+                                               TaskPolicyArn={"arn": ROOT_TASK_POLICY}))
     assert err.response["Error"]["Code"] == "InternalFailure"
     assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
