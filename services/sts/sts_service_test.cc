@@ -107,5 +107,51 @@ TEST_F(StsServiceTest, SessionPoliciesAreKeptWithTheSession) {
   ASSERT_EQ(set.session.size(), 1u);
 }
 
+
+TEST_F(StsServiceTest, FederatedUsersShareTheirCreatorsPoliciesWithinTheSessionPolicy) {
+  Ok("CreateUser", R"({"UserName":"alice"})");
+  Ok("PutUserPolicy", R"({"UserName":"alice","PolicyName":"p","PolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}"})");
+  Principal alice;
+  alice.kind = Principal::Kind::kUser;
+  alice.account_id = "000000000000";
+  alice.name = "alice";
+  alice.arn = "arn:aws:iam::000000000000:user/alice";
+  alice.access_key_id = "AKIAEXAMPLEEXAMPLE00";
+  auto bare = Sts("GetFederationToken", R"({"Name":"bob"})", alice);
+  ASSERT_TRUE(bare.has_value()) << bare.error().message;
+  EXPECT_STREQ((*bare)["FederatedUser"]["Arn"].GetString(),
+               "arn:aws:sts::000000000000:federated-user/bob");
+  EXPECT_FALSE(bare->HasMember("PackedPolicySize"));
+  auto id = state_->Identify((*bare)["Credentials"]["AccessKeyId"].GetString(),
+                             (*bare)["Credentials"]["SessionToken"].GetString());
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->principal.kind, Principal::Kind::kFederatedUser);
+  EXPECT_EQ(id->principal.user_id, "000000000000:bob");
+  iam::PolicySet set = state_->PoliciesFor(id->principal);
+  EXPECT_EQ(set.identity.size(), 1u);  // alice's inline policy
+  EXPECT_TRUE(set.has_session);        // and no session policy: nothing is allowed
+  EXPECT_TRUE(set.session.empty());
+
+  // Created by the root: the session policy is all there is.
+  auto by_root = Sts("GetFederationToken", R"({"Name":"carol","DurationSeconds":129600,"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sns:Publish\",\"Resource\":\"*\"}]}"})");
+  ASSERT_TRUE(by_root.has_value()) << by_root.error().message;
+  auto root_id = state_->Identify((*by_root)["Credentials"]["AccessKeyId"].GetString(),
+                                  (*by_root)["Credentials"]["SessionToken"].GetString());
+  ASSERT_TRUE(root_id.has_value());
+  iam::PolicySet root_set = state_->PoliciesFor(root_id->principal);
+  ASSERT_EQ(root_set.identity.size(), 1u);
+  EXPECT_EQ(root_set.identity[0].id, "session policy");
+  // The root's federation sessions last an hour at most.
+  clock_.Advance(std::chrono::seconds(3601));
+  EXPECT_EQ(state_->Identify((*by_root)["Credentials"]["AccessKeyId"].GetString(),
+                             (*by_root)["Credentials"]["SessionToken"].GetString())
+                .error()
+                .code,
+            "ExpiredToken");
+  EXPECT_EQ(Sts("GetFederationToken", R"({"Name":"x"})").error().code, "ValidationError");
+  EXPECT_EQ(Sts("GetFederationToken", R"({"Name":"dave"})", id->principal).error().code,
+            "AccessDenied");
+}
+
 }  // namespace
 }  // namespace nimbus::sts
