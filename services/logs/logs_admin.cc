@@ -1,6 +1,7 @@
 #include "services/logs/logs_admin.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -549,12 +550,13 @@ Result<Output> LogsAdmin::DisassociateKmsKey(RequestContext& ctx, ParamReader& i
 
 namespace {
 
-const std::vector<std::string> kPolicyTypes = {
+constexpr std::string_view kPolicyTypes[] = {
     "DATA_PROTECTION_POLICY", "SUBSCRIPTION_FILTER_POLICY", "FIELD_INDEX_POLICY",
     "TRANSFORMER_POLICY", "METRIC_EXTRACTION_POLICY"};
 
 std::optional<AwsError> CheckPolicyType(const std::string& type) {
-  if (std::find(kPolicyTypes.begin(), kPolicyTypes.end(), type) == kPolicyTypes.end()) {
+  if (std::find(std::begin(kPolicyTypes), std::end(kPolicyTypes), type) ==
+      std::end(kPolicyTypes)) {
     return errors::Validation(type, "policyType",
                               "Member must satisfy enum value set: [DATA_PROTECTION_POLICY, "
                               "SUBSCRIPTION_FILTER_POLICY, FIELD_INDEX_POLICY, "
@@ -709,6 +711,11 @@ Result<Output> LogsAdmin::CancelExportTask(RequestContext&, ParamReader& in) {
   std::string id = in.String("taskId");
   if (auto e = out::ReaderError(in)) {
     return *e;
+  }
+  if (id.empty() || id.size() > 512) {
+    return errors::Validation(id, "taskId",
+                              id.empty() ? "Member must have length greater than or equal to 1"
+                                         : "Member must have length less than or equal to 512");
   }
   return AwsError::Sender("ResourceNotFoundException", "The specified export task does not exist.");
 }

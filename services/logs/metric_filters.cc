@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <set>
+#include <algorithm>
+#include <iterator>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -23,14 +24,18 @@ constexpr size_t kMaxPatternLength = 1024;
 constexpr size_t kMaxDimensions = 3;
 constexpr size_t kMaxTestMessages = 50;
 
-const std::set<std::string, std::less<>> kUnits = {
-    "Seconds",          "Microseconds",    "Milliseconds",     "Bytes",
-    "Kilobytes",        "Megabytes",       "Gigabytes",        "Terabytes",
-    "Bits",             "Kilobits",        "Megabits",         "Gigabits",
-    "Terabits",         "Percent",         "Count",            "Bytes/Second",
+constexpr std::string_view kUnits[] = {
+    "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",
+    "Kilobytes",        "Megabytes",        "Gigabytes",        "Terabytes",
+    "Bits",             "Kilobits",         "Megabits",         "Gigabits",
+    "Terabits",         "Percent",          "Count",            "Bytes/Second",
     "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-    "Bits/Second",      "Kilobits/Second", "Megabits/Second",  "Gigabits/Second",
-    "Terabits/Second",  "Count/Second",    "None"};
+    "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
+    "Terabits/Second",  "Count/Second",     "None"};
+
+bool IsUnit(std::string_view unit) {
+  return std::find(std::begin(kUnits), std::end(kUnits), unit) != std::end(kUnits);
+}
 
 std::string Str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
@@ -94,7 +99,7 @@ Result<std::string> ReadTransformations(const Value* list) {
   if (!IsNumber(value) && !IsFieldRef(value)) {
     return errors::InvalidParameter("Invalid metric value: " + value);
   }
-  if (!unit.empty() && kUnits.count(unit) == 0) {
+  if (!unit.empty() && !IsUnit(unit)) {
     return errors::Validation(unit, prefix + "unit",
                               "Member must satisfy enum value set: [Seconds, Microseconds, "
                               "Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, "

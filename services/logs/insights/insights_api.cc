@@ -27,6 +27,7 @@ constexpr int64_t kMaxScanBytes = 64LL * 1024 * 1024;
 constexpr int64_t kMaxScanRecords = 1000000;
 constexpr int64_t kFieldsWindowMs = 15 * 60 * 1000;
 constexpr int64_t kMaxFieldSample = 10000;
+constexpr int64_t kResultsKeptMs = 7LL * 24 * 3600 * 1000;
 
 AwsError QueryNotFound() {
   return AwsError::Sender("ResourceNotFoundException", "Query does not exist.");
@@ -215,6 +216,11 @@ Result<Output> InsightsApi::StartQuery(RequestContext& ctx, ParamReader& in) {
     group_names.push_back(g.name);
   }
   std::string id = NewUuid();
+  // AWS keeps query results for 7 days.
+  logs_.store_->db()
+      .Prepare("DELETE FROM logs_queries WHERE created_ms < ?1")
+      .Bind(1, created - kResultsKeptMs)
+      .Run();
   logs_.store_->db()
       .Prepare(
           "INSERT INTO logs_queries(id, account, region, query_string, group_names, status, "
@@ -235,8 +241,22 @@ Result<Output> InsightsApi::StartQuery(RequestContext& ctx, ParamReader& in) {
 
 Result<Output> InsightsApi::GetQueryResults(RequestContext& ctx, ParamReader& in) {
   std::string id = in.String("queryId");
+  auto max_items = in.OptInt("maxItems");
+  auto token = in.OptString("nextToken");
   if (auto e = out::ReaderError(in)) {
     return *e;
+  }
+  if (auto e = out::CheckLimit(max_items, kDefaultRows, "maxItems")) {
+    return *e;
+  }
+  size_t first = 0;
+  if (token) {
+    auto key = out::Untoken(*token, "results/" + id);
+    auto n = key ? std::strtoull(key->c_str(), nullptr, 10) : 0;
+    if (!key || key->empty() || n == 0) {
+      return errors::InvalidNextToken();
+    }
+    first = static_cast<size_t>(n);
   }
   auto& st = logs_.store_->db().Prepare(
       "SELECT status, result FROM logs_queries WHERE id = ?1 AND account = ?2 AND region = ?3");
@@ -250,11 +270,23 @@ Result<Output> InsightsApi::GetQueryResults(RequestContext& ctx, ParamReader& in
   Out o;
   rapidjson::Document saved(&o.a());
   saved.Parse(stored.c_str());
+  Value results(rapidjson::kArrayType);
+  std::optional<size_t> next;
   if (saved.IsObject()) {
-    o.Set("results", Value(saved["results"], o.a()));
+    auto all = saved["results"].GetArray();
+    size_t end = max_items ? std::min<size_t>(all.Size(), first + static_cast<size_t>(*max_items))
+                           : all.Size();
+    for (size_t i = first; i < end; ++i) {
+      results.PushBack(Value(all[static_cast<rapidjson::SizeType>(i)], o.a()), o.a());
+    }
+    if (end < all.Size()) {
+      next = end;
+    }
     o.Set("statistics", Value(saved["statistics"], o.a()));
-  } else {
-    o.Set("results", Value(rapidjson::kArrayType));
+  }
+  o.Set("results", std::move(results));
+  if (next) {
+    o.Set("nextToken", o.Str(out::Token("results/" + id, std::to_string(*next))));
   }
   o.Set("status", o.Str(status));
   o.Set("queryLanguage", o.Str("CWLI"));

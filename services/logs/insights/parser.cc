@@ -15,13 +15,19 @@ struct ParseError {
   std::string found;
 };
 
-const std::set<std::string, std::less<>> kScalarFunctions = {
-    "ispresent", "isempty",  "isblank", "strlen",  "tolower", "toupper", "trim",
-    "ltrim",     "rtrim",    "concat",  "substr",  "replace", "strcontains", "abs",
-    "ceil",      "floor",    "bin",     "datefloor", "greatest", "least", "coalesce"};
-const std::set<std::string, std::less<>> kAggregates = {
+// Plain arrays, not sets: nothing is built at process start (start time is a benchmark).
+constexpr std::string_view kScalarFunctions[] = {
+    "ispresent", "isempty", "isblank", "strlen", "tolower", "toupper", "trim",
+    "ltrim", "rtrim", "concat", "substr", "replace", "strcontains", "abs",
+    "ceil", "floor", "bin", "datefloor", "greatest", "least", "coalesce"};
+constexpr std::string_view kAggregates[] = {
     "count", "count_distinct", "sum", "avg", "min", "max", "earliest", "latest", "pct",
     "stddev", "median"};
+
+template <size_t N>
+bool Contains(const std::string_view (&list)[N], std::string_view name) {
+  return std::find(std::begin(list), std::end(list), name) != std::end(list);
+}
 
 bool IsIdentStart(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$';
@@ -51,9 +57,9 @@ std::optional<int64_t> DurationMs(std::string_view unit) {
 
 // Keywords that end an expression list or may not be used as bare field names.
 bool IsReserved(std::string_view word) {
-  static const std::set<std::string, std::less<>> kReserved = {
-      "and", "or", "not", "like", "in", "as", "by", "asc", "desc"};
-  return kReserved.count(Lower(word)) > 0;
+  static constexpr std::string_view kReserved[] = {"and", "or", "not", "like", "in",
+                                                     "as",  "by", "asc", "desc"};
+  return Contains(kReserved, Lower(word));
 }
 
 class Parser {
@@ -379,7 +385,7 @@ class Parser {
         --end;
       }
       if (aggregates && (item.expr->kind != Expr::Kind::kCall ||
-                         kAggregates.count(item.expr->name) == 0)) {
+                         !Contains(kAggregates, item.expr->name))) {
         p_ = start;
         Fail();
       }
@@ -591,7 +597,7 @@ class Parser {
     }
     if (t_[at] != '`' && PeekSym("(")) {
       std::string fn = Lower(*id);
-      if (kScalarFunctions.count(fn) == 0 && kAggregates.count(fn) == 0) {
+      if (!Contains(kScalarFunctions, fn) && !Contains(kAggregates, fn)) {
         p_ = at;
         Fail();
       }

@@ -84,6 +84,16 @@ def test_default_order_is_newest_first_and_time_range_applies(logs, loaded):
     _, out = run_query(logs, "stats count(*) as n", t0 // 1000, t0 // 1000 + 120,
                        logGroupName=g1)
     assert rows(out) == [{"n": "4"}]
+    # GetQueryResults pages with maxItems.
+    qid = logs.start_query(queryString="fields @message", startTime=window(t0)[0],
+                           endTime=window(t0)[1], logGroupName=g1)["queryId"]
+    page = logs.get_query_results(queryId=qid, maxItems=4)
+    assert len(page["results"]) == 4 and page["status"] == "Complete"
+    rest = logs.get_query_results(queryId=qid, maxItems=4, nextToken=page["nextToken"])
+    assert len(rest["results"]) == 2 and "nextToken" not in rest
+    assert rows(page) + rows(rest) == rows(logs.get_query_results(queryId=qid))
+    with h.aws_error("InvalidParameterException"):
+        logs.get_query_results(queryId=qid, nextToken="bogus")
     # The limit parameter caps the rows.
     _, out = run_query(logs, "fields @message", *window(t0), logGroupName=g1, limit=3)
     assert len(out["results"]) == 3
