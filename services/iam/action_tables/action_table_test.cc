@@ -51,6 +51,28 @@ TEST(ActionTables, OtherServices) {
   EXPECT_EQ(Resolve("sts", "AssumeRole", R"({"RoleArn":"arn:aws:iam::1:role/r"})").resource,
             "arn:aws:iam::1:role/r");
   EXPECT_TRUE(Resolve("sts", "GetCallerIdentity", "{}").action.empty());
+  EXPECT_EQ(Resolve("iam", "CreateOpenIDConnectProvider", R"({"Url":"https://a.example.com/"})")
+                .resource,
+            "arn:aws:iam::111111111111:oidc-provider/a.example.com");
+  EXPECT_EQ(Resolve("iam", "GetSAMLProvider",
+                    R"({"SAMLProviderArn":"arn:aws:iam::1:saml-provider/okta"})")
+                .resource,
+            "arn:aws:iam::1:saml-provider/okta");
+  EXPECT_EQ(Resolve("iam", "EnableMFADevice",
+                    R"({"UserName":"u","SerialNumber":"arn:aws:iam::1:mfa/d"})")
+                .resource,
+            "arn:aws:iam::111111111111:user/u");
+  EXPECT_EQ(Resolve("iam", "DeleteVirtualMFADevice", R"({"SerialNumber":"arn:aws:iam::1:mfa/d"})")
+                .resource,
+            "arn:aws:iam::1:mfa/d");
+  EXPECT_EQ(Resolve("iam", "CreateVirtualMFADevice", R"({"VirtualMFADeviceName":"d"})").resource,
+            "arn:aws:iam::111111111111:mfa/d");
+  EXPECT_EQ(Resolve("iam", "UploadServerCertificate",
+                    R"({"ServerCertificateName":"c","Path":"/cloudfront/"})")
+                .resource,
+            "arn:aws:iam::111111111111:server-certificate/cloudfront/c");
+  EXPECT_EQ(Resolve("sts", "AssumeRoleWithSAML", R"({"RoleArn":"arn:aws:iam::1:role/r"})").action,
+            "sts:AssumeRoleWithSAML");
   EXPECT_EQ(Resolve("logs", "PutLogEvents", R"({"logGroupName":"/aws/lambda/f","logStreamName":"s"})")
                 .resource,
             "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/f:log-stream:s");

@@ -140,3 +140,23 @@ def test_saml_and_web_identity_under_enforcement(server):
     with pytest.raises(ClientError) as e:
         sqs.create_queue(QueueName=h.name("nope"))
     assert error(e)[1] == 403
+
+
+def test_iam_permissions_name_the_new_entities(server):
+    """With ENFORCE_IAM=1 the new IAM calls are authorized against their entities' ARNs."""
+    iam = h.client(server, "iam")
+    mine = iam.create_open_id_connect_provider(Url=f"https://{h.name('mine')}.example.com")[
+        "OpenIDConnectProviderArn"]
+    other = iam.create_open_id_connect_provider(Url=f"https://{h.name('other')}.example.com")[
+        "OpenIDConnectProviderArn"]
+    _, key = h.user_with_key(iam, h.allow("iam:GetOpenIDConnectProvider", mine))
+    as_user = h.creds_client(server, "iam", key)
+    as_user.get_open_id_connect_provider(OpenIDConnectProviderArn=mine)
+    with pytest.raises(ClientError) as e:
+        as_user.get_open_id_connect_provider(OpenIDConnectProviderArn=other)
+    assert error(e)[1] == 403
+    assert f"iam:GetOpenIDConnectProvider on resource: {other}" in \
+        e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        as_user.create_virtual_mfa_device(VirtualMFADeviceName="nope")
+    assert f"on resource: arn:aws:iam::{h.ACCOUNT}:mfa/nope" in e.value.response["Error"]["Message"]
