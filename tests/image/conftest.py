@@ -132,9 +132,10 @@ echo "ready hook: $(id -u) $(basename "$0")" >&2
 
 
 def start_image_server(root: Path, logdir: Path, env: dict[str, str] | None = None,
-                       binds: dict[Path, str] | None = None) -> ImageServer:
+                       binds: dict[Path, str] | None = None,
+                       port: int | None = None) -> ImageServer:
     """`nimbus start` in the image as its ENTRYPOINT runs it, on a free loopback port."""
-    port = free_port()
+    port = port or free_port()
     env = {"GATEWAY_LISTEN": f"127.0.0.1:{port}", "DATA_DIR": "/tmp/nimbus-data", **(env or {})}
     with open(logdir / "stdout.log", "wb") as out, open(logdir / "stderr.log", "wb") as err:
         proc = subprocess.Popen(chroot_command(root, env, "/usr/local/bin/nimbus", "start",
