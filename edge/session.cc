@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -119,6 +120,28 @@ asio::awaitable<void> Session::Run(std::shared_ptr<Session> self) {
   self->server_.Unregister(self.get());
 }
 
+asio::awaitable<void> Session::LingeringClose() {
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) {
+    co_return;
+  }
+  // Bounded both ways: a client that keeps sending is cut off after this much time or data.
+  constexpr std::chrono::seconds kLinger{5};
+  constexpr size_t kMaxDrained = 256u * 1024 * 1024;
+  auto deadline = std::chrono::steady_clock::now() + kLinger;
+  std::vector<char> scratch(64 * 1024);
+  size_t drained = 0;
+  while (drained < kMaxDrained && std::chrono::steady_clock::now() < deadline) {
+    stream_.expires_at(deadline);
+    auto [rec, n] = co_await stream_.async_read_some(asio::buffer(scratch), kUseTuple);
+    if (rec) {
+      break;  // the client closed (EOF), reset, or the linger time is up
+    }
+    drained += n;
+  }
+}
+
 asio::awaitable<void> Session::Loop() {
   beast::flat_buffer buffer;
   const Config& config = server_.config();
@@ -149,6 +172,7 @@ asio::awaitable<void> Session::Loop() {
                                "Request must be smaller than " +
                                    std::to_string(config.body_limit) + " bytes");
       co_await http::async_write(stream_, res, kUseTuple);
+      co_await LingeringClose();
       co_return;
     }
     if (ec == http::error::header_limit) {

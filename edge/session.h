@@ -26,6 +26,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   boost::asio::awaitable<void> Loop();
+  // After an early answer (413) to a request whose body is still arriving: stop sending, then
+  // read and drop what the client sends for a bounded time before closing, so that the close
+  // does not reset the connection and destroy the answer before the client has read it.
+  boost::asio::awaitable<void> LingeringClose();
 
   boost::beast::tcp_stream stream_;
   Server& server_;

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from botocore.exceptions import ClientError
 
 import nimbus_support as ns
 
@@ -155,6 +156,36 @@ def test_body_over_limit_is_413_before_the_body(nimbus, length):
         assert body["__type"] == "RequestEntityTooLargeException", resp
         assert isinstance(body.get("message"), str), resp
         assert_eof(f)
+
+
+def test_a_client_that_sends_the_whole_oversized_body_still_reads_the_413(nimbus):
+    """Clients (boto3, the SDKs) send the whole body before reading: the server drains it after
+    its early 413 instead of closing on unread data, which would reset the connection."""
+    chunk = b" " * (1 << 20)
+    length = ns.BODY_LIMIT + 8 * len(chunk)
+    head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{nimbus.port}\r\n"
+            "Content-Type: application/x-amz-json-1.1\r\n"
+            "X-Amz-Target: Logs_20140328.CreateLogGroup\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()
+    with connect(nimbus.port, timeout=30) as s, s.makefile("rb") as f:
+        s.sendall(head)
+        for _ in range(length // len(chunk)):
+            s.sendall(chunk)  # no EPIPE / ECONNRESET half-way
+        resp = ns.read_response(f)
+        assert resp.status == 413, resp
+        assert resp.json()["__type"] == "RequestEntityTooLargeException", resp
+        assert_eof(f)
+
+
+def test_boto3_gets_request_entity_too_large(nimbus):
+    sqs = ns.boto3_client(nimbus, "sqs")
+    url = sqs.create_queue(QueueName="big-body")["QueueUrl"]
+    with pytest.raises(ClientError) as info:
+        sqs.send_message(QueueUrl=url, MessageBody="x" * (ns.BODY_LIMIT + 1))
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413, info.value.response
+    assert info.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    # The connection pool and the server carry on.
+    assert sqs.get_queue_url(QueueName="big-body")["QueueUrl"] == url
 
 
 def test_body_at_limit_is_accepted(nimbus):
