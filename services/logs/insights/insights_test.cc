@@ -189,6 +189,21 @@ TEST(Insights, MalformedQueries) {
   EXPECT_EQ(q.error().message, "unexpected symbol found bogus at line 2 and position 3");
 }
 
+TEST(Insights, RegexesOverLongMessagesDoNotExhaustTheStack) {
+  Record r;
+  r.timestamp = kT0;
+  r.message = std::string(300 * 1024, 'a') + " user=bob status=200";
+  auto q = ParseQuery(
+      "parse @message 'user=* status=*' as user, status | filter @message like /a+ user/ | "
+      "parse @message /(?<head>.*) (?<tail>.*)/ | fields user, status, strlen(head) as n");
+  ASSERT_TRUE(q.has_value());
+  auto out = insights::Run(*q, {r}, 10);
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(Get(out.rows[0], "user"), "bob");
+  EXPECT_EQ(Get(out.rows[0], "status"), "200");
+  EXPECT_EQ(Get(out.rows[0], "n"), std::to_string(300 * 1024 + 9));
+}
+
 TEST(Insights, TimeFormat) {
   EXPECT_EQ(FormatTime(kT0 + 3723004), "2024-01-01 01:02:03.004");
 }

@@ -676,7 +676,10 @@ Result<Regex> CompileRegex(std::string_view pattern, bool ignore_case) {
     plain += c;
   }
   try {
-    auto flags = std::regex::ECMAScript;
+    // __polynomial (libstdc++): the breadth-first executor, whose stack depth does not grow
+    // with the subject; the default depth-first one overflows the stack on a message of some
+    // tens of kilobytes (a `(.*)` over a 256 KB event would crash the server).
+    auto flags = std::regex::ECMAScript | std::regex_constants::__polynomial;
     if (ignore_case) {
       flags |= std::regex::icase;
     }
