@@ -23,8 +23,10 @@ constexpr size_t kMaxGroups = 50;
 constexpr size_t kMaxQueryLength = 10000;
 constexpr int64_t kScanBatch = 1000;
 constexpr int64_t kMaxScanBytes = 64LL * 1024 * 1024;
-// A bound on what one query reads, so a query over a huge group cannot hold the strand.
-constexpr int64_t kMaxScanRecords = 1000000;
+// A bound on what one query reads (records and message bytes), so a query over a huge group
+// can neither hold the strand for long nor exhaust memory: events past it are not scanned.
+constexpr int64_t kMaxScanRecords = 200000;
+constexpr int64_t kMaxScanTotalBytes = 256LL * 1024 * 1024;
 constexpr int64_t kFieldsWindowMs = 15 * 60 * 1000;
 constexpr int64_t kMaxFieldSample = 10000;
 constexpr int64_t kResultsKeptMs = 7LL * 24 * 3600 * 1000;
@@ -164,15 +166,18 @@ Result<Output> InsightsApi::StartQuery(RequestContext& ctx, ParamReader& in) {
   int64_t upper_ms = end > INT64_MAX / 1000 - 1 ? INT64_MAX : (end + 1) * 1000;
   int64_t created = logs_.NowMs();
   std::vector<insights::Record> records;
+  int64_t total_bytes = 0;
   for (const LogGroup& g : groups) {
     Cut lower{lower_ms, 0};
-    while (static_cast<int64_t>(records.size()) < kMaxScanRecords) {
+    while (static_cast<int64_t>(records.size()) < kMaxScanRecords &&
+           total_bytes < kMaxScanTotalBytes) {
       auto batch = logs_.store_->GroupEvents(g.id, lower, Cut{upper_ms, 0}, kScanBatch,
                                              kMaxScanBytes);
       for (auto& e : batch) {
         insights::Record r;
         r.timestamp = e.timestamp;
         r.ingestion_ms = e.ingestion_ms;
+        total_bytes += static_cast<int64_t>(e.message.size());
         r.message = std::move(e.message);
         r.stream = std::move(e.stream_name);
         r.log = g.account + ":" + g.name;
