@@ -82,7 +82,8 @@ copy() {
     ln -s "$target" "$dest$u"
     if [[ "$target" == /* ]]; then copy "$target"; else copy "$(dirname "$p")/$target"; fi
   elif [[ -d "$s" ]]; then
-    cp -a "$s/." "$dest$u/" 2>/dev/null || { mkdir -p "$dest$u"; cp -a "$s/." "$dest$u/"; }
+    mkdir -p "$dest$u"
+    cp -a "$s/." "$dest$u/"
   else
     cp -p "$s" "$dest$u"
   fi
@@ -138,8 +139,8 @@ install -m 0755 "$awslocal" "$dest/usr/local/bin/awslocal"
 
 # --- python3: the interpreter, the standard library without what a Lambda handler never
 # imports (tests, IDLE, Tk, curses, dbm's Berkeley DB, 2to3, pip bootstrap), extension modules
-# with their libraries. No __pycache__: Debian compiles them in postinst; uid 1000 cannot write
-# there, so they are compiled below, once, as the image's own.
+# with their libraries. Debian's postinst __pycache__ is dropped: the code is compiled below,
+# once, by the image's interpreter.
 copy /usr/bin/python3
 copy /usr/bin/python$pyver
 closure "$(src_path /usr/bin/python$pyver)"
@@ -265,7 +266,7 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$d
 copy /etc/os-release
 copy /usr/lib/os-release
 copy /etc/debian_version
-for f in /etc/mime.types; do copy "$f"; done   # python's mimetypes, node's none
+copy /etc/mime.types   # python's mimetypes reads it
 
 # --- directories: state, init hooks, a sticky /tmp.
 mkdir -p "$dest/var/lib/nimbus" "$dest/root" "$dest/proc" "$dest/dev" "$dest/sys" \
