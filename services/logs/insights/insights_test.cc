@@ -74,6 +74,7 @@ TEST(Insights, BooleanLikeRegexIn) {
   EXPECT_EQ(RunText("filter @message like 'missing'").rows.size(), 1u);
   EXPECT_EQ(RunText("filter @message like /GET \\/(index|missing)/").rows.size(), 2u);
   EXPECT_EQ(RunText("filter @message =~ /get/i").rows.size(), 2u);
+  EXPECT_EQ(RunText("filter @message like /(?i)MISSING/").rows.size(), 1u);
   EXPECT_EQ(RunText("filter @message not like 'GET'").rows.size(), 3u);
   EXPECT_EQ(RunText("filter latency > 50 and level != 'INFO'").rows.size(), 2u);
   EXPECT_EQ(RunText("filter latency < 50 or latency >= 250").rows.size(), 2u);

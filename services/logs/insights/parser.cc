@@ -635,6 +635,11 @@ class Parser {
 }  // namespace
 
 Result<Regex> CompileRegex(std::string_view pattern, bool ignore_case) {
+  // Insights accepts a leading (?i) for case-insensitive matching; ECMAScript does not.
+  if (pattern.substr(0, 4) == "(?i)") {
+    pattern.remove_prefix(4);
+    ignore_case = true;
+  }
   // std::regex (ECMAScript) has no named groups: (?<name>...) becomes a plain group and the
   // name is remembered by group number.
   std::string plain;
