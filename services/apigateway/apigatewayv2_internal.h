@@ -43,7 +43,8 @@ inline std::string EndpointHost(std::string_view request_host) {
     }
   }
   auto colon = request_host.rfind(':');
-  bool has_port = colon != std::string_view::npos && request_host.find(']', colon) == std::string_view::npos;
+  bool has_port = colon != std::string_view::npos &&
+                  request_host.find(']', colon) == std::string_view::npos;
   return "localhost.localstack.cloud:" +
          (has_port ? std::string(request_host.substr(colon + 1)) : std::string("4566"));
 }

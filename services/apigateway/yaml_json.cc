@@ -148,8 +148,12 @@ bool NeedsQuotes(std::string_view s) {
 
 bool EmitScalar(yaml_emitter_t* e, std::string_view text, bool typed) {
   yaml_event_t ev;
-  auto style = typed ? YAML_PLAIN_SCALAR_STYLE
-                     : (NeedsQuotes(text) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+  yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
+  if (typed) {
+    style = YAML_PLAIN_SCALAR_STYLE;
+  } else if (NeedsQuotes(text)) {
+    style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
+  }
   yaml_scalar_event_initialize(&ev, nullptr, nullptr,
                                reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
                                static_cast<int>(text.size()), 1, 1, style);

@@ -211,7 +211,8 @@ Result<SqsAction> SqsActionFor(const Invocation& inv, std::string_view subtype,
         size_t start = 0;
         while (start <= value->size()) {
           size_t comma = value->find(',', start);
-          std::string item = value->substr(start, comma == std::string::npos ? comma : comma - start);
+          std::string item =
+              value->substr(start, comma == std::string::npos ? comma : comma - start);
           if (!item.empty()) {
             list.PushBack(Str(item, a), a);
           }

@@ -44,7 +44,8 @@ TEST(IntegrationSubtype, NamesTheMissingRequiredParameter) {
   ASSERT_TRUE(msg);
   EXPECT_NE(msg->find("ReceiptHandle"), std::string::npos) << *msg;
   EXPECT_NE(msg->find("Validation Result"), std::string::npos) << *msg;
-  EXPECT_TRUE(CheckOf(R"({"IntegrationType": "AWS_PROXY", "IntegrationSubtype": "SQS-SendMessage"})"));
+  EXPECT_TRUE(
+      CheckOf(R"({"IntegrationType": "AWS_PROXY", "IntegrationSubtype": "SQS-SendMessage"})"));
 }
 
 TEST(IntegrationSubtype, RejectsUnknownParametersSourcesTypesAndPayloadVersions) {
@@ -86,7 +87,8 @@ struct Fixture {
     api->variables = {{"url", "http://q/000000000000/q1"}};
     request.method = "POST";
     request.headers = {{"X-Msg", "one"}, {"x-msg", "two"}, {"Content-Type", "application/json"}};
-    request.body = R"({"m": "hi", "n": {"deep": [1, {"k": "v"}]}, "attrs": {"a": {"DataType": "String", "StringValue": "x"}}})";
+    request.body = R"({"m": "hi", "n": {"deep": [1, {"k": "v"}]},)"
+                   R"( "attrs": {"a": {"DataType": "String", "StringValue": "x"}}})";
     inv.request = &request;
     inv.request_id = "req-1";
     inv.api = api;
@@ -146,7 +148,8 @@ TEST(FirstClass, TypesSqsInputAsTheModelDeclaresIt) {
   EXPECT_EQ(err.error().code, "InvalidParameterValue");
   EXPECT_EQ(err.error().http_status, 400);
 
-  auto attrs = Doc(R"({"QueueUrl": "q", "MessageBody": "x", "MessageAttributes": "$request.body.m"})");
+  auto attrs =
+      Doc(R"({"QueueUrl": "q", "MessageBody": "x", "MessageAttributes": "$request.body.m"})");
   auto unresolvable = SqsActionFor(f.inv, "SQS-SendMessage", &attrs);
   ASSERT_FALSE(unresolvable.has_value());
   EXPECT_EQ(unresolvable.error().http_status, 500);
