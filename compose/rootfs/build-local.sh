@@ -8,7 +8,7 @@
 #
 # Downloads are cached in .cache/image/apt/archives (file names carry the versions) and the
 # unpacked tree in .cache/image/staging-<hash of the .deb set>, so reruns only refresh the
-# package lists. An unreachable mirror is an error.
+# package lists (NIMBUS_IMAGE_CACHE moves the cache). An unreachable mirror is an error.
 set -euo pipefail
 export LC_ALL=C
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,6 +19,9 @@ cache="${NIMBUS_IMAGE_CACHE:-$root/.cache/image}"
 apt_dir="$cache/apt"
 
 mkdir -p "$apt_dir"/{lists/partial,archives/partial,etc/apt.conf.d,etc/preferences.d,etc/sources.list.d}
+# One build at a time per cache (apt's locks, the staging dir another run may replace).
+exec 9>"$cache/.lock"
+flock 9
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [[ -f "$keyring" ]] || { echo "build-local.sh: $keyring missing" >&2; exit 1; }
 # The suites debian:bookworm-slim's own sources.list names.

@@ -13,6 +13,8 @@ apt_dir="${NIMBUS_IMAGE_CACHE:-$repo/.cache/image}/apt"
 export APT_CONFIG="$apt_dir/apt.conf" LC_ALL=C
 [[ -f "$APT_CONFIG" ]] || { echo "docker_stage.sh: run build-local.sh first" >&2; exit 1; }
 
+exec 9>"$(dirname "$apt_dir")/.lock"   # build-local.sh's lock on the shared apt cache
+flock 9
 mapfile -t packages < <(grep -v '^\s*#' "$repo/compose/rootfs/packages.txt" | grep .)
 packages+=(coreutils findutils grep)
 apt-get -qq -y install --download-only "${packages[@]}" >/dev/null
