@@ -1,6 +1,7 @@
 #include "services/logs/insights/insights_api.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include <rapidjson/stringbuffer.h>
@@ -82,6 +83,7 @@ void InsightsApi::Register(OperationTable& t) {
   t.Add("DescribeQueryDefinitions", this, &InsightsApi::DescribeQueryDefinitions);
   t.Add("DeleteQueryDefinition", this, &InsightsApi::DeleteQueryDefinition);
   t.Add("GetLogGroupFields", this, &InsightsApi::GetLogGroupFields);
+  t.Add("GetLogRecord", this, &InsightsApi::GetLogRecord);
 }
 
 Result<LogGroup> InsightsApi::GroupByIdentifier(const RequestContext& ctx,
@@ -579,6 +581,66 @@ Result<Output> InsightsApi::GetLogGroupFields(RequestContext& ctx, ParamReader& 
     add(name, count);
   }
   o.Set("logGroupFields", std::move(list));
+  return o.Take();
+}
+
+}  // namespace nimbus::logs
+
+namespace nimbus::logs {
+
+Result<Output> InsightsApi::GetLogRecord(RequestContext& ctx, ParamReader& in) {
+  std::string pointer = in.String("logRecordPointer");
+  if (auto e = out::ReaderError(in)) {
+    return *e;
+  }
+  // @ptr is base64 of "ptr/<group id>/<event id>" (see StartQuery).
+  auto raw = out::Untoken(pointer, "ptr");
+  size_t slash = raw ? raw->find('/') : std::string::npos;
+  if (slash == std::string::npos) {
+    return errors::InvalidParameter("The specified log record pointer is not valid.");
+  }
+  int64_t group_id = std::strtoll(raw->substr(0, slash).c_str(), nullptr, 10);
+  int64_t event_id = std::strtoll(raw->substr(slash + 1).c_str(), nullptr, 10);
+  auto& st = logs_.store_->db().Prepare(
+      "SELECT e.timestamp, e.ingestion_ms, e.message, s.name, g.name "
+      "FROM logs_events e JOIN logs_streams s ON s.id = e.stream_id "
+      "JOIN logs_groups g ON g.id = e.group_id "
+      "WHERE e.id = ?1 AND e.group_id = ?2 AND g.account = ?3 AND g.region = ?4");
+  st.Bind(1, event_id).Bind(2, group_id).Bind(3, ctx.scope.account_id).Bind(4, ctx.scope.region);
+  if (!st.Step()) {
+    return AwsError::Sender("ResourceNotFoundException", "The specified log record does not exist.");
+  }
+  int64_t timestamp = st.Int(0);
+  int64_t ingestion = st.Int(1);
+  std::string message = st.Text(2);
+  std::string stream = st.Text(3);
+  std::string group = st.Text(4);
+  st.Reset();
+  Out o;
+  Value record(rapidjson::kObjectType);
+  // Discovered fields first; the system fields win over a JSON member of the same name.
+  for (const auto& [name, v] : insights::DiscoverFields(message)) {
+    std::string text = v.kind == insights::Val::Kind::kStr ? v.s : [&] {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.n);
+      return ec == std::errc() ? std::string(buf, end) : std::string();
+    }();
+    if (!record.HasMember(name.c_str())) {
+      record.AddMember(o.Str(name), o.Str(text), o.a());
+    }
+  }
+  auto set = [&](const char* key, const std::string& value) {
+    if (record.HasMember(key)) {
+      record.RemoveMember(key);
+    }
+    record.AddMember(o.Str(key), o.Str(value), o.a());
+  };
+  set("@timestamp", std::to_string(timestamp));
+  set("@ingestionTime", std::to_string(ingestion));
+  set("@message", message);
+  set("@logStream", stream);
+  set("@log", ctx.scope.account_id + ":" + group);
+  o.Set("logRecord", std::move(record));
   return o.Take();
 }
 

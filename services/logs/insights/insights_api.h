@@ -14,7 +14,7 @@ class LogsService;
 // the named groups' events in startTime..endTime; the query is Complete when StartQuery
 // answers), GetQueryResults, StopQuery, DescribeQueries; saved queries (Put/Describe/
 // DeleteQueryDefinition); and GetLogGroupFields (the fields Insights discovers in a group's
-// recent events).
+// recent events), GetLogRecord (the event behind a result's @ptr).
 class InsightsApi {
  public:
   explicit InsightsApi(LogsService& logs) : logs_(logs) {}
@@ -29,6 +29,7 @@ class InsightsApi {
   Result<Output> DescribeQueryDefinitions(RequestContext& ctx, ParamReader& in);
   Result<Output> DeleteQueryDefinition(RequestContext& ctx, ParamReader& in);
   Result<Output> GetLogGroupFields(RequestContext& ctx, ParamReader& in);
+  Result<Output> GetLogRecord(RequestContext& ctx, ParamReader& in);
 
  private:
   Result<LogGroup> GroupByIdentifier(const RequestContext& ctx, const std::string& identifier);

@@ -66,6 +66,16 @@ def test_fields_filter_sort_limit(logs, loaded):
     # Columns in the order the query names them, then @ptr.
     assert [c["field"] for c in out["results"][0]] == [
         "@timestamp", "level", "latency", "@logStream", "@ptr"]
+    # GetLogRecord follows a result's @ptr to the whole event.
+    ptr = [c["value"] for c in out["results"][0] if c["field"] == "@ptr"][0]
+    record = logs.get_log_record(logRecordPointer=ptr)["logRecord"]
+    assert record["@message"] == json.dumps({"level": "ERROR", "latency": 250,
+                                             "user": {"id": "b"}})
+    assert record["@timestamp"] == str(t0 + 60_000)
+    assert record["@logStream"] == "api" and record["@log"] == f"{h.ACCOUNT}:{g1}"
+    assert record["user.id"] == "b" and record["latency"] == "250"
+    with h.aws_error("InvalidParameterException"):
+        logs.get_log_record(logRecordPointer="not-a-pointer")
     stats = out["statistics"]
     assert stats["recordsScanned"] == 6.0
     assert stats["recordsMatched"] == 2.0
