@@ -52,6 +52,25 @@ def test_size_is_at_most_150_mb(rootfs):
     assert rootfs.tar_bytes <= LIMIT_BYTES, rootfs.tar_bytes
 
 
+def test_the_dockerfile_builds_this_tree():
+    """The image is this rootfs as one layer: the runtime stage is scratch plus one COPY of the
+    rootfs stage, which installs packages.txt and runs assemble.sh, as build-local.sh does."""
+    text = (REPO / "compose" / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)(?: AS (\S+))?$", text, re.M)
+    assert stages == [("debian:bookworm-slim", "build"), ("debian:bookworm-slim", "rootfs"),
+                      ("scratch", "")]
+    rootfs_stage = text[text.index("AS rootfs"):text.rindex("\nFROM ")]
+    assert "xargs -a /tmp/rootfs/packages.txt apt-get install" in rootfs_stage
+    assert "COPY --from=build /build/nimbus /usr/local/bin/nimbus" in rootfs_stage
+    assert "/tmp/rootfs/assemble.sh / /rootfs" in rootfs_stage
+    runtime = text[text.rindex("\nFROM "):]
+    layers = re.findall(r"^(RUN|COPY|ADD)\b.*$", runtime, re.M)
+    assert layers == ["COPY"], layers
+    assert re.search(r"^COPY --from=rootfs /rootfs /$", runtime, re.M)
+    assert "PATH=/usr/local/bin:/usr/bin:/bin" in runtime
+    assert re.search(r'^ENTRYPOINT \["nimbus"\]$', runtime, re.M)
+
+
 def test_layout_and_users(rootfs):
     root = rootfs.path
     for link, target in {"bin": "usr/bin", "lib": "usr/lib", "lib64": "usr/lib64",
