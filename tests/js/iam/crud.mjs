@@ -92,6 +92,37 @@ await run(async () => {
   const second = await send("ListUsers", { PathPrefix: path, MaxItems: 2, Marker: first.Marker });
   check("page 2", [second.Users.length, second.IsTruncated], [1, false]);
 
+  // Versions, boundaries and the account-wide listings (the biggest XML documents).
+  const doc2 = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow",
+    Action: "sqs:SendMessage", Resource: "*" }] });
+  const v2 = (await send("CreatePolicyVersion", { PolicyArn: policy.Arn, PolicyDocument: doc2,
+    SetAsDefault: true })).PolicyVersion;
+  check("new version", [v2.VersionId, v2.IsDefaultVersion], ["v2", true]);
+  const versions = (await send("ListPolicyVersions", { PolicyArn: policy.Arn })).Versions;
+  check("versions", versions.map((v) => [v.VersionId, v.IsDefaultVersion]).sort(),
+    [["v1", false], ["v2", true]]);
+  await send("PutRolePermissionsBoundary", { RoleName: role.RoleName, PermissionsBoundary: policy.Arn });
+  check("boundary", (await send("GetRole", { RoleName: role.RoleName })).Role.PermissionsBoundary,
+    { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: policy.Arn });
+  await send("UpdateAssumeRolePolicy", { RoleName: role.RoleName, PolicyDocument: trust });
+  check("role tags", (await send("ListRoleTags", { RoleName: role.RoleName })).Tags,
+    [{ Key: "a", Value: "b" }]);
+  const entities = await send("ListEntitiesForPolicy", { PolicyArn: policy.Arn });
+  check("entities", entities.PolicyUsers.map((u) => u.UserName), [user]);
+  const local = (await send("ListPolicies", { Scope: "Local", MaxItems: 1000 })).Policies;
+  check("local policies", local.some((p) => p.Arn === policy.Arn && p.AttachmentCount === 1), true);
+  const details = await send("GetAccountAuthorizationDetails", { Filter: ["User", "Role",
+    "LocalManagedPolicy"] });
+  const du = details.UserDetailList.find((u) => u.UserName === user);
+  check("details user", [du?.UserPolicyList?.[0]?.PolicyName, du?.GroupList,
+    du?.AttachedManagedPolicies?.[0]?.PolicyArn], ["inline", [group], policy.Arn]);
+  const dr = details.RoleDetailList.find((r) => r.RoleName === role.RoleName);
+  check("details role", [dr?.InstanceProfileList?.[0]?.InstanceProfileName,
+    dr?.PermissionsBoundary?.PermissionsBoundaryArn], [profile.InstanceProfileName, policy.Arn]);
+  const dp = details.Policies.find((p) => p.Arn === policy.Arn);
+  check("details policy versions", dp?.PolicyVersionList?.length, 2);
+  await send("DeleteRolePermissionsBoundary", { RoleName: role.RoleName });
+
   const summary = (await send("GetAccountSummary", {})).SummaryMap;
   check("summary users is a number", typeof summary.Users, "number");
 
@@ -113,6 +144,9 @@ await run(async () => {
   await send("RemoveUserFromGroup", { GroupName: group, UserName: user });
   await send("DeleteUser", { UserName: user });
   await send("DeleteGroup", { GroupName: group });
+  await rejects("delete policy with versions", send("DeletePolicy", { PolicyArn: policy.Arn }),
+    "DeleteConflict", 409);
+  await send("DeletePolicyVersion", { PolicyArn: policy.Arn, VersionId: "v1" });
   await send("DeletePolicy", { PolicyArn: policy.Arn });
   await send("RemoveRoleFromInstanceProfile", { InstanceProfileName: profile.InstanceProfileName,
     RoleName: role.RoleName });
