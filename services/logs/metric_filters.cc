@@ -231,24 +231,27 @@ Result<Output> MetricFilters::Describe(RequestContext& ctx, ParamReader& in) {
   if (auto e = out::CheckLimit(limit, 50)) {
     return *e;
   }
-  // AWS: a name prefix needs the group; a metric name needs its namespace.
-  if (!prefix.empty() && !group_name) {
-    return errors::InvalidParameter(
-        "If filterNamePrefix is specified, logGroupName must also be specified.");
+  // AWS: the name prefix is used only together with a group ("CloudWatch Logs uses the value
+  // that you set here only if you also include the logGroupName parameter"); a metric name
+  // needs its namespace and the other way round.
+  if (!group_name) {
+    prefix.clear();
   }
   if (metric_name.has_value() != metric_ns.has_value()) {
     return errors::InvalidParameter(
         "If metricName or metricNamespace is specified, both must be specified.");
   }
-  std::string after_group, after_name;
+  // "The results are ASCII-sorted by filter name" (then by group, for filters of the same name
+  // in several groups).
+  std::string after_name, after_group;
   if (token) {
     auto key = out::Untoken(*token, "metric-filters");
     size_t nl = key ? key->find('\n') : std::string::npos;
     if (nl == std::string::npos) {
       return errors::InvalidNextToken();
     }
-    after_group = key->substr(0, nl);
-    after_name = key->substr(nl + 1);
+    after_name = key->substr(0, nl);
+    after_group = key->substr(nl + 1);
   }
   int64_t group_id = 0;
   if (group_name) {
@@ -262,10 +265,10 @@ Result<Output> MetricFilters::Describe(RequestContext& ctx, ParamReader& in) {
       "SELECT g.name, m.name, m.pattern, m.transformations, m.created_ms "
       "FROM logs_metric_filters m JOIN logs_groups g ON g.id = m.group_id "
       "WHERE g.account = ?1 AND g.region = ?2 AND (?3 = 0 OR g.id = ?3) "
-      "AND substr(m.name, 1, length(?4)) = ?4 AND (g.name, m.name) > (?5, ?6) "
-      "ORDER BY g.name, m.name");
+      "AND substr(m.name, 1, length(?4)) = ?4 AND (m.name, g.name) > (?5, ?6) "
+      "ORDER BY m.name, g.name");
   st.Bind(1, ctx.scope.account_id).Bind(2, ctx.scope.region).Bind(3, group_id);
-  st.Bind(4, prefix).Bind(5, after_group).Bind(6, after_name);
+  st.Bind(4, prefix).Bind(5, after_name).Bind(6, after_group);
   Out o;
   Value list(rapidjson::kArrayType);
   int64_t page = limit.value_or(50);
@@ -307,7 +310,7 @@ Result<Output> MetricFilters::Describe(RequestContext& ctx, ParamReader& in) {
   st.Reset();
   o.Set("metricFilters", std::move(list));
   if (more) {
-    o.Set("nextToken", o.Str(out::Token("metric-filters", last_group + "\n" + last_name)));
+    o.Set("nextToken", o.Str(out::Token("metric-filters", last_name + "\n" + last_group)));
   }
   return o.Take();
 }

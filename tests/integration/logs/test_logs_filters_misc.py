@@ -45,6 +45,11 @@ def test_metric_filter_lifecycle(logs, group):
                                 for f in by_metric["metricFilters"]]
     assert all(f["metricTransformations"][0]["metricName"] == "Bytes"
                for f in by_metric["metricFilters"])
+    # AWS: filterNamePrefix counts only together with logGroupName.
+    ignored = logs.describe_metric_filters(filterNamePrefix="no-such-prefix", metricName="Bytes",
+                                           metricNamespace="Web")
+    assert (group, "bytes") in [(f["logGroupName"], f["filterName"])
+                                for f in ignored["metricFilters"]]
     page = logs.describe_metric_filters(logGroupName=group, limit=1)
     assert [f["filterName"] for f in page["metricFilters"]] == ["bytes"]
     page2 = logs.describe_metric_filters(logGroupName=group, limit=1, nextToken=page["nextToken"])
