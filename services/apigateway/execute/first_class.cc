@@ -260,7 +260,7 @@ asio::awaitable<protocol::HttpResponse> ExecuteApiDataPlane::FirstClassIntegrati
     res.body = QueryJsonError("sqs", result.error(), inv.request_id);
     co_return res;
   }
-  res.body = QueryJsonResponse(action->operation, *result, inv.request_id);
+  res.body = QueryJsonResponse("sqs", action->operation, *result, inv.request_id);
   co_return res;
 }
 

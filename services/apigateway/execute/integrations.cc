@@ -217,8 +217,8 @@ rapidjson::Document SqsParams(const std::map<std::string, std::string>& form) {
 
 }  // namespace
 
-std::string QueryJsonResponse(const std::string& action, const rapidjson::Value& result,
-                              const std::string& request_id) {
+std::string QueryJsonResponse(std::string_view service, const std::string& action,
+                              const rapidjson::Value& result, const std::string& request_id) {
   // AWS: query services answer API Gateway in JSON wrapped like their XML
   // ({"SendMessageResponse": {"SendMessageResult": {...}, "ResponseMetadata": {...}}}).
   rapidjson::Document d(rapidjson::kObjectType);
@@ -226,7 +226,19 @@ std::string QueryJsonResponse(const std::string& action, const rapidjson::Value&
   Value wrapper(rapidjson::kObjectType);
   // Operations without output (DeleteMessage, PurgeQueue) have no Result element in the XML.
   if (!result.IsObject() || result.MemberCount() > 0) {
-    wrapper.AddMember(Str(action + "Result", a), Value(result, a), a);
+    Value body(result, a);
+    // AWS's JSON form names every member of the result, absent ones as null
+    // ("MD5OfMessageAttributes": null, "SequenceNumber": null).
+    const protocol::ServiceSpec* spec = protocol::SpecRegistry::Instance().Find(service);
+    const protocol::OperationSpec* op = spec != nullptr ? spec->FindOperation(action) : nullptr;
+    if (op != nullptr && op->output != nullptr && body.IsObject()) {
+      for (const auto& m : op->output->members) {
+        if (!body.HasMember(m.name.c_str())) {
+          body.AddMember(Str(m.name, a), Value(), a);
+        }
+      }
+    }
+    wrapper.AddMember(Str(action + "Result", a), body, a);
   }
   Value meta(rapidjson::kObjectType);
   meta.AddMember("RequestId", Str(request_id, a), a);
@@ -348,7 +360,7 @@ asio::awaitable<ServiceCallResult> CallAwsService(ServiceClient& client, const I
     out.body = QueryJsonError(service, result.error(), inv.request_id);
     co_return out;
   }
-  out.body = target.empty() ? QueryJsonResponse(action, *result, inv.request_id)
+  out.body = target.empty() ? QueryJsonResponse(service, action, *result, inv.request_id)
                             : json::Write(*result);
   co_return out;
 }

@@ -64,10 +64,11 @@ struct ServiceCallResult {
   std::string content_type = "application/json";
 };
 // A query service's answer as API Gateway sees it: JSON wrapped like the XML
-// ({"<Action>Response": {"<Action>Result": ..., "ResponseMetadata": ...}}), and an error as
+// ({"<Action>Response": {"<Action>Result": ..., "ResponseMetadata": ...}}, the result naming
+// every output member of `service`'s model, absent ones null), and an error as
 // {"ErrorResponse": {"Error": {Code, Message, Type}, "RequestId"}}.
-std::string QueryJsonResponse(const std::string& action, const rapidjson::Value& result,
-                              const std::string& request_id);
+std::string QueryJsonResponse(std::string_view service, const std::string& action,
+                              const rapidjson::Value& result, const std::string& request_id);
 std::string QueryJsonError(std::string_view service, const AwsError& error,
                            const std::string& request_id);
 

@@ -155,6 +155,8 @@ def test_send_message_maps_the_request_into_the_queue(nimbus, v2, sqs, api_id, q
     answer = as_json(raw)["SendMessageResponse"]
     result = answer["SendMessageResult"]
     assert answer["ResponseMetadata"]["RequestId"] == headers["Apigw-Requestid"]
+    # Every SendMessageResult member is named, absent ones null, as in AWS's JSON form.
+    assert result["SequenceNumber"] is None and result["MD5OfMessageSystemAttributes"] is None
     sent_body = '{"id":7,"items":["a"]}'  # a JSON member is passed as its JSON text
     assert result["MD5OfMessageBody"] == hashlib.md5(sent_body.encode()).hexdigest()
     msgs = sqs.receive_message(QueueUrl=queue, MessageAttributeNames=["All"],
