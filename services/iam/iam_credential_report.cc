@@ -30,7 +30,7 @@ std::string ReportTime(double t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
@@ -42,6 +42,19 @@ std::string ReportTime(const std::string& iso) {
     return "N/A";
   }
   return ReportTime(static_cast<double>(timegm(&tm)));
+}
+
+// Oldest first: by the precise creation time where kept, else by the ISO date.
+auto CreatedBefore(const char* date_member) {
+  return [date_member](const rapidjson::Value* a, const rapidjson::Value* b) {
+    auto created = [](const rapidjson::Value* v) {
+      auto it = v->FindMember("_created");
+      return it != v->MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : 0.0;
+    };
+    std::string da = StringMember(*a, date_member);
+    std::string db = StringMember(*b, date_member);
+    return da != db ? da < db : created(a) < created(b);
+  };
 }
 
 // One user's line.
@@ -76,9 +89,7 @@ std::string UserLine(IamStore& s, const std::string& account, const rapidjson::V
       keys.push_back(&key);
     }
   }
-  std::sort(keys.begin(), keys.end(), [](const auto* a, const auto* b) {
-    return StringMember(*a, "CreateDate") < StringMember(*b, "CreateDate");
-  });
+  std::sort(keys.begin(), keys.end(), CreatedBefore("CreateDate"));
   for (size_t i = 0; i < 2; ++i) {
     if (i < keys.size()) {
       f.emplace_back(StringMember(*keys[i], "Status") == "Active" ? "true" : "false");
@@ -95,9 +106,7 @@ std::string UserLine(IamStore& s, const std::string& account, const rapidjson::V
       certs.push_back(&cert);
     }
   }
-  std::sort(certs.begin(), certs.end(), [](const auto* a, const auto* b) {
-    return StringMember(*a, "UploadDate") < StringMember(*b, "UploadDate");
-  });
+  std::sort(certs.begin(), certs.end(), CreatedBefore("UploadDate"));
   for (size_t i = 0; i < 2; ++i) {
     if (i < certs.size()) {
       f.emplace_back(StringMember(*certs[i], "Status") == "Active" ? "true" : "false");

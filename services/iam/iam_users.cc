@@ -464,6 +464,7 @@ Result<Output> IamService::CreateAccessKey(RequestContext& ctx, ParamReader& in)
   d.AddMember("SecretAccessKey", Str(NewSecret(), a), a);
   d.AddMember("CreateDate", Str(NowIso(Now(ctx)), a), a);
   d.AddMember("_account", Str(account, a), a);
+  d.AddMember("_created", Now(ctx), a);  // orders keys made within one second
   auto& stored = store().Put("", Kind::kAccessKey, key_id, std::move(d));
   return Wrap("AccessKey", stored);
 }
