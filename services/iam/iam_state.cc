@@ -268,6 +268,15 @@ std::vector<std::pair<std::string, std::string>> IamState::PrincipalTags(const P
       out.emplace_back(StringMember(t, "Key"), StringMember(t, "Value"));
     }
   }
+  if (p.kind == Principal::Kind::kFederatedUser) {
+    // GetFederationToken's session tags are the federated user's principal tags.
+    auto* session = store_->Find("", Kind::kSession, p.access_key_id);
+    if (session != nullptr && session->HasMember("_tags") && (*session)["_tags"].IsArray()) {
+      for (const auto& t : (*session)["_tags"].GetArray()) {
+        out.emplace_back(StringMember(t, "Key"), StringMember(t, "Value"));
+      }
+    }
+  }
   return out;
 }
 

@@ -160,3 +160,19 @@ def test_iam_permissions_name_the_new_entities(server):
     with pytest.raises(ClientError) as e:
         as_user.create_virtual_mfa_device(VirtualMFADeviceName="nope")
     assert f"on resource: arn:aws:iam::{h.ACCOUNT}:mfa/nope" in e.value.response["Error"]["Message"]
+
+
+def test_federation_session_tags_are_principal_tags(server):
+    iam = h.client(server, "iam")
+    _, key = h.user_with_key(iam, h.allow(["sqs:ListQueues", "sts:GetFederationToken"]))
+    policy = h.allow("sqs:ListQueues",
+                     Condition={"StringEquals": {"aws:PrincipalTag/team": "blue"}})
+    sts = h.creds_client(server, "sts", key)
+    blue = sts.get_federation_token(Name="blue", Policy=policy,
+                                    Tags=[{"Key": "team", "Value": "blue"}])["Credentials"]
+    red = sts.get_federation_token(Name="red", Policy=policy,
+                                   Tags=[{"Key": "team", "Value": "red"}])["Credentials"]
+    h.creds_client(server, "sqs", blue).list_queues()
+    with pytest.raises(ClientError) as e:
+        h.creds_client(server, "sqs", red).list_queues()
+    assert error(e)[1] == 403
