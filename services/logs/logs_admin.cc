@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "services/common/ids.h"
+#include "services/logs/filter_pattern.h"
 #include "services/logs/logs_output.h"
 #include "services/logs/logs_service.h"
 
@@ -596,6 +597,24 @@ Result<Output> LogsAdmin::PutAccountPolicy(RequestContext& ctx, ParamReader& in)
   }
   if (auto e = CheckDocument(document, "policyDocument")) {
     return *e;
+  }
+  if (type == "SUBSCRIPTION_FILTER_POLICY") {
+    // Delivered like a log group's subscription filter (subscription_filters.cc).
+    rapidjson::Document d;
+    d.Parse(document.c_str());
+    if (!d.HasMember("DestinationArn") || !d["DestinationArn"].IsString()) {
+      return errors::InvalidParameter(
+          "A subscription filter policy document must contain a DestinationArn.");
+    }
+    if (d.HasMember("FilterPattern")) {
+      if (!d["FilterPattern"].IsString()) {
+        return errors::InvalidParameter("FilterPattern must be a string.");
+      }
+      auto pattern = FilterPattern::Parse(d["FilterPattern"].GetString());
+      if (!pattern) {
+        return pattern.error();
+      }
+    }
   }
   std::string kind = "account-policy:" + type;
   if (!Find(ctx, kind, name) && List(ctx, kind).size() >= MaxAccountPolicies(type)) {

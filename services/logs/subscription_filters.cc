@@ -219,7 +219,8 @@ std::string SubscriptionEventId(int64_t timestamp, int64_t id) {
 std::string SubscriptionMessageJson(const std::string& owner, const std::string& group,
                                     const std::string& stream,
                                     const std::vector<std::string>& filters,
-                                    const std::vector<DeliveredEvent>& events) {
+                                    const std::vector<DeliveredEvent>& events,
+                                    const std::string& policy_level) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -244,6 +245,9 @@ std::string SubscriptionMessageJson(const std::string& owner, const std::string&
     w.EndObject();
   }
   w.EndArray();
+  if (!policy_level.empty()) {
+    WriteFilterJson(w, "policyLevel", policy_level);
+  }
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -500,40 +504,100 @@ void SubscriptionFilters::Deliver(const LogGroup& group, const std::string& stre
     return;
   }
   for (const Filter& f : FiltersOf(group.id)) {
-    if (f.destination_arn.rfind("arn:aws:lambda:", 0) != 0) {
-      continue;  // Logs destinations (Kinesis/Firehose targets) have nowhere to go in Nimbus
-    }
-    if (!origin_function_arn.empty() &&
-        UnqualifiedFunction(f.destination_arn) == UnqualifiedFunction(origin_function_arn)) {
-      continue;  // a function's own output never feeds it
-    }
-    const FilterPattern* pattern = Pattern(f.pattern);
-    if (pattern == nullptr) {
+    DeliverTo(f, group, stream, events, ids, origin_function_arn, "");
+  }
+  for (const Filter& f : AccountFiltersFor(group)) {
+    DeliverTo(f, group, stream, events, ids, origin_function_arn, "ACCOUNT_LEVEL_POLICY");
+  }
+}
+
+std::vector<SubscriptionFilters::Filter> SubscriptionFilters::AccountFiltersFor(
+    const LogGroup& group) {
+  auto& st = logs_.store_->db().Prepare(
+      "SELECT name, body FROM logs_policies WHERE account = ?1 AND region = ?2 AND "
+      "kind = 'account-policy:SUBSCRIPTION_FILTER_POLICY' ORDER BY name");
+  st.Bind(1, group.account).Bind(2, group.region);
+  std::vector<Filter> out;
+  while (st.Step()) {
+    rapidjson::Document body;
+    body.Parse(st.Text(1).c_str());
+    if (!body.IsObject() || !body.HasMember("policyDocument")) {
       continue;
     }
-    std::vector<DeliveredEvent> batch;
-    size_t bytes = 0;
-    auto flush = [&] {
-      if (!batch.empty()) {
-        Send(f.destination_arn,
-             SubscriptionLambdaPayload(
-                 SubscriptionMessageJson(group.account, group.name, stream, {f.name}, batch)));
-        batch.clear();
-        bytes = 0;
+    // selectionCriteria: `LogGroupName NOT IN ["a", "b"]` (the form AWS accepts) excludes
+    // groups, typically the subscriber's own, against recursion.
+    if (body.HasMember("selectionCriteria") && body["selectionCriteria"].IsString()) {
+      std::string criteria = body["selectionCriteria"].GetString();
+      size_t open = criteria.find('[');
+      rapidjson::Document names;
+      if (open != std::string::npos) {
+        names.Parse(criteria.c_str() + open);
       }
-    };
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (!pattern->Matches(events[i].message)) {
+      bool excluded = false;
+      if (names.IsArray()) {
+        for (const auto& n : names.GetArray()) {
+          excluded = excluded || (n.IsString() && group.name == n.GetString());
+        }
+      }
+      if (excluded) {
         continue;
       }
-      if (!batch.empty() && bytes + events[i].message.size() > kMaxDeliveryBytes) {
-        flush();
-      }
-      batch.push_back(DeliveredEvent{ids[i], events[i].timestamp, events[i].message});
-      bytes += events[i].message.size();
     }
-    flush();
+    rapidjson::Document doc;
+    doc.Parse(body["policyDocument"].GetString());
+    if (!doc.IsObject() || !doc.HasMember("DestinationArn") || !doc["DestinationArn"].IsString()) {
+      continue;
+    }
+    Filter f;
+    f.name = st.Text(0);
+    f.destination_arn = doc["DestinationArn"].GetString();
+    if (doc.HasMember("FilterPattern") && doc["FilterPattern"].IsString()) {
+      f.pattern = doc["FilterPattern"].GetString();
+    }
+    out.push_back(std::move(f));
   }
+  return out;
+}
+
+void SubscriptionFilters::DeliverTo(const Filter& f, const LogGroup& group,
+                                    const std::string& stream,
+                                    const std::vector<InputEvent>& events,
+                                    const std::vector<int64_t>& ids,
+                                    const std::string& origin_function_arn,
+                                    const std::string& policy_level) {
+  if (f.destination_arn.rfind("arn:aws:lambda:", 0) != 0) {
+    return;  // Logs destinations (Kinesis/Firehose targets) have nowhere to go in Nimbus
+  }
+  if (!origin_function_arn.empty() &&
+      UnqualifiedFunction(f.destination_arn) == UnqualifiedFunction(origin_function_arn)) {
+    return;  // a function's own output never feeds it
+  }
+  const FilterPattern* pattern = Pattern(f.pattern);
+  if (pattern == nullptr) {
+    return;
+  }
+  std::vector<DeliveredEvent> batch;
+  size_t bytes = 0;
+  auto flush = [&] {
+    if (!batch.empty()) {
+      Send(f.destination_arn,
+           SubscriptionLambdaPayload(SubscriptionMessageJson(
+               group.account, group.name, stream, {f.name}, batch, policy_level)));
+      batch.clear();
+      bytes = 0;
+    }
+  };
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!pattern->Matches(events[i].message)) {
+      continue;
+    }
+    if (!batch.empty() && bytes + events[i].message.size() > kMaxDeliveryBytes) {
+      flush();
+    }
+    batch.push_back(DeliveredEvent{ids[i], events[i].timestamp, events[i].message});
+    bytes += events[i].message.size();
+  }
+  flush();
 }
 
 void SubscriptionFilters::Send(std::string function_arn, std::string payload) {

@@ -25,10 +25,13 @@ struct DeliveredEvent {
 
 // The JSON CloudWatch Logs sends a subscriber (before gzip): messageType DATA_MESSAGE, owner,
 // logGroup, logStream, subscriptionFilters, logEvents[{id, timestamp, message}].
+// `policy_level` ("ACCOUNT_LEVEL_POLICY") marks deliveries of an account-level subscription
+// filter policy.
 std::string SubscriptionMessageJson(const std::string& owner, const std::string& group,
                                     const std::string& stream,
                                     const std::vector<std::string>& filters,
-                                    const std::vector<DeliveredEvent>& events);
+                                    const std::vector<DeliveredEvent>& events,
+                                    const std::string& policy_level = "");
 // The Lambda event: {"awslogs":{"data":"<base64(gzip(message json))>"}}.
 std::string SubscriptionLambdaPayload(const std::string& message_json);
 // The 56-digit event id AWS shows (the same as FilterLogEvents' eventId).
@@ -38,7 +41,9 @@ std::string SubscriptionEventId(int64_t timestamp, int64_t id);
 // destination checked as AWS does: a Lambda function must exist and its resource policy must
 // let logs.amazonaws.com invoke it), DescribeSubscriptionFilters, DeleteSubscriptionFilter;
 // and the delivery of every accepted batch's matching events to Lambda destinations as an
-// asynchronous (Event) Invoke. Runs on the Logs strand.
+// asynchronous (Event) Invoke; account-level SUBSCRIPTION_FILTER_POLICY account policies
+// (PutAccountPolicy) deliver the same way to every group their selection criteria do not
+// exclude. Runs on the Logs strand.
 class SubscriptionFilters {
  public:
   explicit SubscriptionFilters(LogsService& logs) : logs_(logs) {}
@@ -67,6 +72,11 @@ class SubscriptionFilters {
     int64_t created_ms = 0;
   };
   std::vector<Filter> FiltersOf(int64_t group_id);
+  // The account's SUBSCRIPTION_FILTER_POLICY policies that select `group`.
+  std::vector<Filter> AccountFiltersFor(const LogGroup& group);
+  void DeliverTo(const Filter& f, const LogGroup& group, const std::string& stream,
+                 const std::vector<InputEvent>& events, const std::vector<int64_t>& ids,
+                 const std::string& origin_function_arn, const std::string& policy_level);
   const FilterPattern* Pattern(const std::string& text);
   boost::asio::awaitable<std::optional<AwsError>> CheckDestination(const LogGroup& group,
                                                                    const std::string& arn);

@@ -279,6 +279,39 @@ def test_function_subscribed_to_its_own_group_does_not_feed_itself(logs, lam, re
     assert len(records(folder)) == 2
 
 
+def test_account_level_subscription_policy(logs, stream, recorder):
+    group, name = stream
+    arn, folder, fn = recorder
+    token = "ACCT" + uuid.uuid4().hex[:8]
+    policy = f"acct-{token}"
+    logs.put_account_policy(
+        policyName=policy, policyType="SUBSCRIPTION_FILTER_POLICY",
+        policyDocument=json.dumps({"DestinationArn": arn, "FilterPattern": token}),
+        selectionCriteria=f'LogGroupName NOT IN ["/aws/lambda/{fn}"]')
+    try:
+        h.put(logs, group, name, [f"{token} one", "other"])
+        data = decode(wait_records(folder, 1)[0])
+        assert data["subscriptionFilters"] == [policy]
+        assert data["policyLevel"] == "ACCOUNT_LEVEL_POLICY"
+        assert data["logGroup"] == group
+        assert [e["message"] for e in data["logEvents"]] == [f"{token} one"]
+        # Excluded by the selection criteria: nothing from the subscriber's own group.
+        own = f"/aws/lambda/{fn}"
+        try:  # the recorder's own output may have created it already
+            logs.create_log_group(logGroupName=own)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        logs.create_log_stream(logGroupName=own, logStreamName="x")
+        h.put(logs, own, "x", [f"{token} excluded"])
+        time.sleep(1)
+        assert len(records(folder)) == 1
+    finally:
+        logs.delete_account_policy(policyName=policy, policyType="SUBSCRIPTION_FILTER_POLICY")
+    with h.aws_error("InvalidParameterException"):
+        logs.put_account_policy(policyName=policy, policyType="SUBSCRIPTION_FILTER_POLICY",
+                                policyDocument=json.dumps({"FilterPattern": ""}))
+
+
 # ---- CLIs ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cli", [ns.cli_v2, ns.cli_v1], ids=["cli-v2", "cli-v1"])
