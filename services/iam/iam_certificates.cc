@@ -242,6 +242,9 @@ Result<Output> IamService::UploadSigningCertificate(RequestContext& ctx, ParamRe
 }
 
 Result<Output> IamService::ListSigningCertificates(RequestContext& ctx, ParamReader& in) {
+  if (ListsRootsOwn(ctx, in)) {
+    return EmptyList("Certificates");
+  }
   auto user = UserOf(store(), ctx, in);
   if (!user) {
     return user.error();

@@ -194,6 +194,9 @@ Result<Output> IamService::GetSSHPublicKey(RequestContext& ctx, ParamReader& in)
 }
 
 Result<Output> IamService::ListSSHPublicKeys(RequestContext& ctx, ParamReader& in) {
+  if (ListsRootsOwn(ctx, in)) {
+    return EmptyList("SSHPublicKeys");
+  }
   auto user = UserOf(store(), ctx, in);
   if (!user) {
     return user.error();
@@ -295,6 +298,9 @@ Result<Output> IamService::ListServiceSpecificCredentials(RequestContext& ctx, P
   auto service = in.OptString("ServiceName");
   bool all_users = in.Bool("AllUsers");
   std::string user_name;
+  if (!all_users && ListsRootsOwn(ctx, in)) {
+    return EmptyList("ServiceSpecificCredentials");
+  }
   if (!all_users) {
     auto user = UserOf(store(), ctx, in);
     if (!user) {

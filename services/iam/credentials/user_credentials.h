@@ -54,4 +54,16 @@ inline rapidjson::Document* Owned(IamStore& s, const std::string& account, Kind 
   return d != nullptr && KeyOf(StringMember(*d, "UserName")) == KeyOf(user) ? d : nullptr;
 }
 
+// AWS: a List* call without UserName lists the caller's own; the root has none of these.
+inline bool ListsRootsOwn(const RequestContext& ctx, ParamReader& in) {
+  return !in.Has("UserName") && ctx.principal.kind != Principal::Kind::kUser;
+}
+inline Output EmptyList(const char* member) {
+  Output out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  out.AddMember(rapidjson::StringRef(member), rapidjson::Value(rapidjson::kArrayType), a);
+  out.AddMember("IsTruncated", false, a);
+  return out;
+}
+
 }  // namespace nimbus::iam

@@ -288,3 +288,10 @@ def test_policies_granting_service_access_and_summary(iam):
     with pytest.raises(ClientError) as e:
         iam.list_organizations_features()
     assert error(e) == ("OrganizationNotFoundException", 400)
+
+
+def test_root_lists_its_own_none(iam):
+    """Without UserName the List calls describe the caller: the root holds none of these."""
+    assert iam.list_signing_certificates()["Certificates"] == []
+    assert iam.list_ssh_public_keys()["SSHPublicKeys"] == []
+    assert iam.list_service_specific_credentials()["ServiceSpecificCredentials"] == []
