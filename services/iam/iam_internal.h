@@ -164,19 +164,18 @@ inline rapidjson::Value BoundaryValue(const std::string& arn, Alloc& a) {
   return b;
 }
 
-}  // namespace nimbus::iam
 
-namespace nimbus::iam {
 // DeleteUser refuses while the user still has signing certificates, SSH public keys or
-// service-specific credentials (iam_certificates.cc).
+// service-specific credentials (iam_user_keys.cc).
 std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
                                             const std::string& user_name);
 // UpdateUser's rename carried to what names the user: access keys, login profile, MFA devices,
-// signing certificates, SSH keys, service-specific credentials (iam_certificates.cc).
+// signing certificates, SSH keys, service-specific credentials (iam_user_keys.cc).
 void RenameUserCredentials(IamStore& s, const std::string& account, const std::string& from,
                            const std::string& to);
 // The identity policies of the user, role or group `source_arn` names, as
 // SimulatePrincipalPolicy and GetContextKeysForPrincipalPolicy read them (iam_reports.cc).
 Result<PolicySet> PrincipalPolicySet(IamState& state, const std::string& account,
                                      const std::string& source_arn);
+
 }  // namespace nimbus::iam
