@@ -164,7 +164,6 @@ inline rapidjson::Value BoundaryValue(const std::string& arn, Alloc& a) {
   return b;
 }
 
-
 // DeleteUser refuses while the user still has signing certificates, SSH public keys or
 // service-specific credentials (iam_user_keys.cc).
 std::optional<AwsError> UserCredentialsHeld(IamStore& s, const std::string& account,
