@@ -517,7 +517,8 @@ std::vector<std::pair<std::string, Val>> DiscoverFields(std::string_view message
   size_t start = message.find_first_not_of(" \t\r\n");
   if (start != std::string_view::npos && message[start] == '{') {
     rapidjson::Document d;
-    d.Parse(message.data() + start, message.size() - start);
+    // Iterative: a hostile message of nested brackets must not recurse down the stack.
+    d.Parse<rapidjson::kParseIterativeFlag>(message.data() + start, message.size() - start);
     if (!d.HasParseError() && d.IsObject()) {
       Flatten(d, "", 0, out);
     }

@@ -185,6 +185,19 @@ TEST(Insights, MalformedQueries) {
     EXPECT_NE(q.error().message.find(" at line 1 and position "), std::string::npos)
         << bad << ": " << q.error().message;
   }
+  // Deep nesting is refused, not recursed into.
+  EXPECT_FALSE(ParseQuery("filter " + std::string(5000, '(') + "a = 1" + std::string(5000, ')'))
+                   .has_value());
+  EXPECT_FALSE(ParseQuery("filter " + std::string(5000, '-') + "1").has_value());
+  EXPECT_FALSE(ParseQuery("filter " + [] {
+                 std::string s;
+                 for (int i = 0; i < 3000; ++i) s += "not ";
+                 return s;
+               }() + "a").has_value());
+  EXPECT_TRUE(ParseQuery("filter ((((a = 1))))").has_value());
+  auto deep = DiscoverFields("{\"a\":" + std::string(200000, '[') + std::string(200000, ']') +
+                             "}");
+  EXPECT_TRUE(deep.empty());
   auto q = ParseQuery("fields a\n| bogus");
   ASSERT_FALSE(q.has_value());
   EXPECT_EQ(q.error().message, "unexpected symbol found bogus at line 2 and position 3");

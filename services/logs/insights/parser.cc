@@ -418,7 +418,21 @@ class Parser {
     return Make(std::move(e));
   }
 
+  // Expressions nest through Or (parentheses), Not and Unary; a bound on the nesting keeps a
+  // hostile query from recursing down the stack.
+  static constexpr int kMaxDepth = 100;
+  struct Nest {
+    explicit Nest(Parser& p) : p_(p) {
+      if (++p_.depth_ > kMaxDepth) {
+        p_.Fail();
+      }
+    }
+    ~Nest() { --p_.depth_; }
+    Parser& p_;
+  };
+
   ExprPtr Or() {
+    Nest nest(*this);
     ExprPtr left = And();
     while (AcceptKeyword("or") || AcceptSym("||")) {
       left = Binary(Expr::Kind::kOr, "or", left, And());
@@ -436,6 +450,7 @@ class Parser {
 
   ExprPtr Not() {
     if (AcceptKeyword("not") || (PeekSym("!") && !PeekSym("!=") && AcceptSym("!"))) {
+      Nest nest(*this);
       Expr e;
       e.kind = Expr::Kind::kNot;
       e.args = {Not()};
@@ -532,6 +547,7 @@ class Parser {
 
   ExprPtr Unary() {
     if (AcceptSym("-")) {
+      Nest nest(*this);
       Expr e;
       e.kind = Expr::Kind::kNeg;
       e.args = {Unary()};
@@ -630,6 +646,7 @@ class Parser {
 
   std::string_view t_;
   size_t p_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
