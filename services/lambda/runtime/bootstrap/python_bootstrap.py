@@ -173,14 +173,27 @@ class _LoggingHook:
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None:
             return spec
-        real_exec = spec.loader.exec_module
-
-        def exec_module(module):
-            real_exec(module)
-            _configure_logging(module)
-
-        spec.loader.exec_module = exec_module
+        # Wrapped, not patched: a loader may serve many modules (zipimport's serves the whole
+        # zip), and only logging's execution must configure logging.
+        spec.loader = _ConfiguringLoader(spec.loader)
         return spec
+
+
+class _ConfiguringLoader:
+    """Runs `logging`'s module code with the real loader, then configures it."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        _configure_logging(module)
+
+    def __getattr__(self, name):  # get_source, is_package, ... (tracebacks, pkgutil)
+        return getattr(self._loader, name)
 
 
 class Context:
