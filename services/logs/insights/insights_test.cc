@@ -156,6 +156,15 @@ TEST(Insights, DefaultRowsShowSystemAndDiscoveredFields) {
   EXPECT_EQ(Get(r.rows[0], "@ptr"), "p0");
 }
 
+TEST(Insights, DedupKeepsTheFirstInSortOrder) {
+  auto r = RunText("fields user.id, latency | filter ispresent(user.id) | sort latency desc | "
+                   "dedup user.id");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(Get(r.rows[0], "user.id"), "b");
+  EXPECT_EQ(Get(r.rows[1], "user.id"), "a");
+  EXPECT_EQ(Get(r.rows[1], "latency"), "90");
+}
+
 TEST(Insights, MaxRowsCaps) { EXPECT_EQ(RunText("fields @message", 3).rows.size(), 3u); }
 
 TEST(Insights, LambdaReportFields) {
@@ -195,6 +204,9 @@ TEST(Insights, MalformedQueries) {
                  return s;
                }() + "a").has_value());
   EXPECT_TRUE(ParseQuery("filter ((((a = 1))))").has_value());
+  EXPECT_TRUE(ParseQuery("sort a desc | dedup a, b | limit 3").has_value());
+  EXPECT_FALSE(ParseQuery("dedup a | sort a").has_value());
+  EXPECT_FALSE(ParseQuery("dedup a | limit 3 | fields b").has_value());
   auto deep = DiscoverFields("{\"a\":" + std::string(200000, '[') + std::string(200000, ']') +
                              "}");
   EXPECT_TRUE(deep.empty());

@@ -74,7 +74,20 @@ class Parser {
     }
     while (true) {
       Skip();
+      size_t at = p_;
+      // AWS: "The only query command that you can use in a query after the dedup command is
+      // limit."
+      bool after_dedup = !q.commands.empty() &&
+                         (q.commands.back().kind == Command::Kind::kDedup ||
+                          (q.commands.back().kind == Command::Kind::kLimit &&
+                           std::any_of(q.commands.begin(), q.commands.end(), [](const Command& c) {
+                             return c.kind == Command::Kind::kDedup;
+                           })));
       q.commands.push_back(ParseCommand(q));
+      if (after_dedup && q.commands.back().kind != Command::Kind::kLimit) {
+        p_ = at;
+        Fail();
+      }
       Skip();
       if (AtEnd()) {
         break;
