@@ -13,9 +13,9 @@
 
 #include "services/common/base64.h"
 #include "services/logs/filter_pattern.h"
-#include "services/logs/logs_errors.h"
 #include "services/logs/insights/insights_api.h"
 #include "services/logs/logs_admin.h"
+#include "services/logs/logs_errors.h"
 #include "services/logs/metric_filters.h"
 #include "services/logs/subscription_filters.h"
 
