@@ -143,9 +143,12 @@ def test_cli_smoke(server, cli, tmp_path):
         "--require-numbers")
     policy = run(server, "iam", "get-account-password-policy")["PasswordPolicy"]
     assert policy["MinimumPasswordLength"] == 10 and policy["RequireNumbers"] is True
+    # A file of our own: the CLI chmods its outfile to 0600 (never /dev/null).
+    seed_path = tmp_path / "seed.txt"
     dev = run(server, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name",
-              h.name(cli), "--outfile", "/dev/null", "--bootstrap-method", "Base32StringSeed")
+              h.name(cli), "--outfile", str(seed_path), "--bootstrap-method", "Base32StringSeed")
     assert dev["VirtualMFADevice"]["SerialNumber"].startswith(f"arn:aws:iam::{h.ACCOUNT}:mfa/")
+    assert len(seed_path.read_bytes()) >= 16  # the Base32 seed the CLI wrote
     fed = run(server, "sts", "get-federation-token", "--name", "clifed", "--policy",
               h.allow("s3:GetObject"))
     assert fed["FederatedUser"]["Arn"].endswith(":federated-user/clifed")
