@@ -131,6 +131,22 @@ Val Call(const Expr& e, const Row& row) {
     int64_t v = static_cast<int64_t>(*ms);
     return Val::Time(v - ((v % d) + d) % d);
   }
+  if (fn == "dateceil") {
+    auto ms = Number(arg(0));
+    int64_t d = e.args[1]->duration_ms;
+    if (!ms || d <= 0) return {};
+    int64_t v = static_cast<int64_t>(*ms);
+    int64_t floor = v - ((v % d) + d) % d;
+    return Val::Time(floor == v ? v : floor + d);
+  }
+  if (fn == "frommillis") {
+    auto ms = Number(arg(0));
+    return ms ? Val::Time(static_cast<int64_t>(*ms)) : Val();
+  }
+  if (fn == "tomillis") {
+    auto ms = Number(arg(0));
+    return ms ? Val::Num(std::floor(*ms)) : Val();
+  }
   if (fn == "greatest" || fn == "least") {
     Val best;
     for (size_t i = 0; i < e.args.size(); ++i) {

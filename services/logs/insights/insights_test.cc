@@ -145,6 +145,17 @@ TEST(Insights, FunctionsAndAliases) {
   EXPECT_EQ(Get(r.rows[1], "t"), "9");
 }
 
+TEST(Insights, DateFunctions) {
+  auto r = RunText(
+      "filter latency = 250 | fields toMillis(@timestamp) as ms, datefloor(@timestamp, 1h) as "
+      "f, dateceil(@timestamp, 1h) as c, fromMillis(0) as epoch");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(Get(r.rows[0], "ms"), std::to_string(kT0 + 60'000));
+  EXPECT_EQ(Get(r.rows[0], "f"), "2024-01-01 00:00:00.000");
+  EXPECT_EQ(Get(r.rows[0], "c"), "2024-01-01 01:00:00.000");
+  EXPECT_EQ(Get(r.rows[0], "epoch"), "1970-01-01 00:00:00.000");
+}
+
 TEST(Insights, DefaultRowsShowSystemAndDiscoveredFields) {
   auto r = RunText("filter latency = 10");
   ASSERT_EQ(r.rows.size(), 1u);

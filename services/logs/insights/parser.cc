@@ -19,7 +19,8 @@ struct ParseError {
 constexpr std::string_view kScalarFunctions[] = {
     "ispresent", "isempty", "isblank", "strlen", "tolower", "toupper", "trim",
     "ltrim", "rtrim", "concat", "substr", "replace", "strcontains", "abs",
-    "ceil", "floor", "bin", "datefloor", "greatest", "least", "coalesce"};
+    "ceil", "floor", "bin", "datefloor", "dateceil", "frommillis", "tomillis", "greatest",
+    "least", "coalesce"};
 constexpr std::string_view kAggregates[] = {
     "count", "count_distinct", "sum", "avg", "min", "max", "earliest", "latest", "pct",
     "stddev", "median"};
@@ -647,7 +648,9 @@ class Parser {
         ExpectSym(")");
       }
       if ((fn == "bin" && (e.args.size() != 1 || e.args[0]->duration_ms <= 0)) ||
-          (fn == "datefloor" && (e.args.size() != 2 || e.args[1]->duration_ms <= 0)) ||
+          ((fn == "datefloor" || fn == "dateceil") &&
+           (e.args.size() != 2 || e.args[1]->duration_ms <= 0)) ||
+          ((fn == "frommillis" || fn == "tomillis") && e.args.size() != 1) ||
           (fn == "pct" && e.args.size() != 2)) {
         p_ = at;
         Fail();
