@@ -8,10 +8,9 @@
 
 namespace nimbus::iam {
 
-// Just enough XML for SAML metadata and SAML responses: elements with their namespace prefix
-// dropped, attributes (prefix kept), their direct text, and their parent. No DTDs, no
-// validation beyond well-formed nesting; entities are the five predefined ones and numeric
-// character references.
+// SAML metadata and SAML responses as a flat list of elements: names with their namespace
+// prefix dropped, attributes (prefix kept), their direct text, and their parent. Parsed by
+// expat (xml_lite.cc); documents with a DOCTYPE are refused.
 struct XmlElement {
   std::string name;  // local name ("EntityDescriptor" for md:EntityDescriptor)
   std::map<std::string, std::string> attributes;
