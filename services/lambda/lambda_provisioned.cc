@@ -166,17 +166,22 @@ asio::awaitable<Result<Output>> LambdaService::PutProvisionedConcurrencyConfig(
   co_return co_await ProvisionedOutput(c, false);
 }
 
-asio::awaitable<Result<Output>> LambdaService::GetProvisionedConcurrencyConfig(
-    RequestContext& ctx, ParamReader& in) {
+// Get and Delete: FunctionName + Qualifier naming an alias or a published version.
+Result<Target> LambdaService::ResolvePublished(const RequestContext& ctx, ParamReader& in) {
   std::string name = in.String("FunctionName");
   std::string qualifier = in.String("Qualifier");
   if (in.error()) {
-    co_return *in.error();
+    return *in.error();
   }
   if (IsLatest(qualifier)) {
-    co_return NeedsPublished();
+    return NeedsPublished();
   }
-  auto t = ResolveRef(ctx, name, qualifier, QualifierUse::kAllowed);
+  return ResolveRef(ctx, name, qualifier, QualifierUse::kAllowed);
+}
+
+asio::awaitable<Result<Output>> LambdaService::GetProvisionedConcurrencyConfig(
+    RequestContext& ctx, ParamReader& in) {
+  auto t = ResolvePublished(ctx, in);
   if (!t) {
     co_return t.error();
   }
@@ -222,15 +227,7 @@ asio::awaitable<Result<Output>> LambdaService::ListProvisionedConcurrencyConfigs
 
 asio::awaitable<Result<Output>> LambdaService::DeleteProvisionedConcurrencyConfig(
     RequestContext& ctx, ParamReader& in) {
-  std::string name = in.String("FunctionName");
-  std::string qualifier = in.String("Qualifier");
-  if (in.error()) {
-    co_return *in.error();
-  }
-  if (IsLatest(qualifier)) {
-    co_return NeedsPublished();
-  }
-  auto t = ResolveRef(ctx, name, qualifier, QualifierUse::kAllowed);
+  auto t = ResolvePublished(ctx, in);
   if (!t) {
     co_return t.error();
   }

@@ -222,6 +222,7 @@ class LambdaService final : public Service, private BatchInvoker {
   // Provisioned concurrency: the version a config's qualifier names now; hands the executor
   // what the function's configs ask for, version by version; one config's output.
   std::optional<std::string> ProvisionedVersion(const ProvisionedConfig& config);
+  Result<Target> ResolvePublished(const RequestContext& ctx, ParamReader& in);
   // Coroutine parameters are references (GCC 12 mishandles temporaries made for a co_await's
   // arguments); SyncProvisionedLater owns copies, for co_spawn from synchronous handlers.
   boost::asio::awaitable<void> SyncProvisioned(const Scope& scope, const std::string& function);
