@@ -14,7 +14,7 @@ SQS_QUERY_BOTOCORE=1.34.89
 
 BUILD_PKGS=(build-essential cmake ninja-build pkg-config python3 python3-venv python3-pip
   libboost1.81-all-dev rapidjson-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
-  libhiredis-dev libzip-dev libyaml-dev libexpat1-dev libgtest-dev libgmock-dev)
+  libhiredis-dev libzip-dev libyaml-dev libexpat1-dev zlib1g-dev libgtest-dev libgmock-dev)
 # redis-server and docker-compose: the compose example stacks, run by tests/e2e (docker-compose
 # only validates the compose files: no Docker engine runs here).
 TEST_PKGS=(awscli python3-boto3 curl procps redis-server docker-compose)
