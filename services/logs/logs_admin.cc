@@ -69,11 +69,7 @@ Output Page(const std::vector<std::pair<std::string, std::string>>& items, const
     list.PushBack(Value(d, o.a()), o.a());
     last = key;
   }
-  o.Set(member, std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token(kind, last)));
-  }
-  return o.Take();
+  return out::TakePage(o, member, std::move(list), more, kind, last);
 }
 
 std::optional<AwsError> CheckDocument(const std::string& doc, const char* member) {
@@ -261,11 +257,7 @@ Result<Output> LogsAdmin::ListLogGroups(RequestContext& ctx, ParamReader& in) {
       break;
     }
   }
-  o.Set("logGroups", std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token("list-groups", last)));
-  }
-  return o.Take();
+  return out::TakePage(o, "logGroups", std::move(list), more, "list-groups", last);
 }
 
 // ---- Resource policies ----------------------------------------------------------------------
@@ -491,6 +483,21 @@ Result<Output> LogsAdmin::DeleteDestination(RequestContext& ctx, ParamReader& in
 
 // ---- KMS keys -------------------------------------------------------------------------------
 
+// Associate/DisassociateKmsKey name the group by logGroupName or resourceIdentifier, one of them.
+Result<LogGroup> LogsAdmin::GroupByNameOrArn(const RequestContext& ctx,
+                                             const std::optional<std::string>& name,
+                                             const std::optional<std::string>& identifier) {
+  if (name && identifier) {
+    return errors::InvalidParameter(
+        "LogGroup name and resource identifier are mutually exclusive parameters.");
+  }
+  if (!name && !identifier) {
+    return errors::InvalidParameter(
+        "Either the log group name or the resource identifier must be specified.");
+  }
+  return identifier ? logs_.GroupByArn(*identifier) : logs_.FindGroup(ctx.scope, *name);
+}
+
 Result<Output> LogsAdmin::AssociateKmsKey(RequestContext& ctx, ParamReader& in) {
   std::string key = in.String("kmsKeyId");
   auto identifier = in.OptString("resourceIdentifier");
@@ -502,15 +509,7 @@ Result<Output> LogsAdmin::AssociateKmsKey(RequestContext& ctx, ParamReader& in) 
   if (key.rfind("arn:aws:kms:", 0) != 0) {
     return errors::InvalidParameter("Specified KMS key ARN is not valid: " + key);
   }
-  if (name && identifier) {
-    return errors::InvalidParameter(
-        "LogGroup name and resource identifier are mutually exclusive parameters.");
-  }
-  if (!name && !identifier) {
-    return errors::InvalidParameter(
-        "Either the log group name or the resource identifier must be specified.");
-  }
-  auto group = identifier ? logs_.GroupByArn(*identifier) : logs_.FindGroup(ctx.scope, *name);
+  auto group = GroupByNameOrArn(ctx, name, identifier);
   if (!group) {
     return group.error();
   }
@@ -528,15 +527,7 @@ Result<Output> LogsAdmin::DisassociateKmsKey(RequestContext& ctx, ParamReader& i
   if (auto e = out::ReaderError(in)) {
     return *e;
   }
-  if (name && identifier) {
-    return errors::InvalidParameter(
-        "LogGroup name and resource identifier are mutually exclusive parameters.");
-  }
-  if (!name && !identifier) {
-    return errors::InvalidParameter(
-        "Either the log group name or the resource identifier must be specified.");
-  }
-  auto group = identifier ? logs_.GroupByArn(*identifier) : logs_.FindGroup(ctx.scope, *name);
+  auto group = GroupByNameOrArn(ctx, name, identifier);
   if (!group) {
     return group.error();
   }

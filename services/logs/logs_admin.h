@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "services/common/operation_table.h"
+#include "services/logs/logs_model.h"
 
 namespace nimbus::logs {
 
@@ -46,6 +48,9 @@ class LogsAdmin {
   bool Remove(const RequestContext& ctx, const std::string& kind, const std::string& name);
   std::vector<std::pair<std::string, std::string>> List(const RequestContext& ctx,
                                                         const std::string& kind);
+  Result<LogGroup> GroupByNameOrArn(const RequestContext& ctx,
+                                    const std::optional<std::string>& name,
+                                    const std::optional<std::string>& identifier);
 
   LogsService& logs_;
 };

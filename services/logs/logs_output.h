@@ -67,6 +67,17 @@ inline std::optional<std::string> Untoken(const std::string& token, std::string_
   return raw->substr(kind.size() + 1);
 }
 
+// The end of a paged listing: `list` under `member` and, when there is more, a nextToken that
+// resumes after `last`.
+inline Output TakePage(Out& o, const char* member, rapidjson::Value list, bool more,
+                       std::string_view kind, std::string_view last) {
+  o.Set(member, std::move(list));
+  if (more) {
+    o.Set("nextToken", o.Str(Token(kind, last)));
+  }
+  return o.Take();
+}
+
 inline std::optional<AwsError> CheckLimit(const std::optional<int64_t>& limit, int64_t max,
                                           const char* member = "limit") {
   if (!limit) {

@@ -308,11 +308,8 @@ Result<Output> MetricFilters::Describe(RequestContext& ctx, ParamReader& in) {
     ++n;
   }
   st.Reset();
-  o.Set("metricFilters", std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token("metric-filters", last_name + "\n" + last_group)));
-  }
-  return o.Take();
+  return out::TakePage(o, "metricFilters", std::move(list), more, "metric-filters",
+                       last_name + "\n" + last_group);
 }
 
 Result<Output> MetricFilters::Delete(RequestContext& ctx, ParamReader& in) {

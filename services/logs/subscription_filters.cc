@@ -464,11 +464,8 @@ Result<Output> SubscriptionFilters::Describe(RequestContext& ctx, ParamReader& i
     last = f.name;
     ++n;
   }
-  o.Set("subscriptionFilters", std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token("subscription-filters", last)));
-  }
-  return o.Take();
+  return out::TakePage(o, "subscriptionFilters", std::move(list), more, "subscription-filters",
+                       last);
 }
 
 Result<Output> SubscriptionFilters::Delete(RequestContext& ctx, ParamReader& in) {

@@ -400,11 +400,7 @@ Result<Output> InsightsApi::DescribeQueries(RequestContext& ctx, ParamReader& in
     ++n;
   }
   st.Reset();
-  o.Set("queries", std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token("queries", last)));
-  }
-  return o.Take();
+  return out::TakePage(o, "queries", std::move(list), more, "queries", last);
 }
 
 Result<Output> InsightsApi::PutQueryDefinition(RequestContext& ctx, ParamReader& in) {
@@ -518,11 +514,7 @@ Result<Output> InsightsApi::DescribeQueryDefinitions(RequestContext& ctx, ParamR
     ++n;
   }
   st.Reset();
-  o.Set("queryDefinitions", std::move(list));
-  if (more) {
-    o.Set("nextToken", o.Str(out::Token("query-definitions", last)));
-  }
-  return o.Take();
+  return out::TakePage(o, "queryDefinitions", std::move(list), more, "query-definitions", last);
 }
 
 Result<Output> InsightsApi::DeleteQueryDefinition(RequestContext& ctx, ParamReader& in) {
