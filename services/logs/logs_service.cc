@@ -16,6 +16,7 @@
 #include "services/logs/insights/insights_api.h"
 #include "services/logs/logs_admin.h"
 #include "services/logs/logs_errors.h"
+#include "services/logs/logs_output.h"
 #include "services/logs/metric_filters.h"
 #include "services/logs/subscription_filters.h"
 
@@ -40,39 +41,11 @@ constexpr std::array<int, 22> kRetentionDays = {1,   3,   5,    7,    14,   30, 
                                                 1827, 2192, 2557, 2922, 3288, 3653};
 constexpr Cut kEnd{INT64_MAX, 0};
 
-// Output documents shaped like the operation's output.
-class Out {
- public:
-  Out() { doc_.SetObject(); }
-  rapidjson::Document::AllocatorType& a() { return doc_.GetAllocator(); }
-  Value Str(std::string_view s) {
-    return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a());
-  }
-  void Set(Value& obj, const char* key, Value v) {
-    obj.AddMember(Value(key, a()), std::move(v), a());
-  }
-  void Set(const char* key, Value v) { Set(doc_, key, std::move(v)); }
-  void SetStr(Value& obj, const char* key, std::string_view s) { Set(obj, key, Str(s)); }
-  void SetInt(Value& obj, const char* key, int64_t v) { Set(obj, key, Value(v)); }
-  Output Take() { return std::move(doc_); }
-
- private:
-  Output doc_;
-};
-
-Output Empty() {
-  Output o;
-  o.SetObject();
-  return o;
-}
-
-// AWS: ParamReader's type errors surface as InvalidParameterException on Logs.
-std::optional<AwsError> ReaderError(const ParamReader& in) {
-  if (in.error()) {
-    return errors::InvalidParameter(in.error()->message);
-  }
-  return std::nullopt;
-}
+// The shared Logs output helpers (logs_output.h).
+using out::CheckLimit;
+using out::Empty;
+using out::Out;
+using out::ReaderError;
 
 std::string Digits(int64_t v, int width) {
   std::string s = std::to_string(v < 0 ? 0 : v);
@@ -123,22 +96,6 @@ std::optional<AwsError> CheckStreamName(const std::string& name, const char* mem
   if (name.find_first_of(":*") != std::string::npos) {
     return errors::Validation(name, member,
                               "Member must satisfy regular expression pattern: [^:*]*");
-  }
-  return std::nullopt;
-}
-
-std::optional<AwsError> CheckLimit(const std::optional<int64_t>& limit, int64_t max) {
-  if (!limit) {
-    return std::nullopt;
-  }
-  if (*limit < 1) {
-    return errors::Validation(std::to_string(*limit), "limit",
-                              "Member must have value greater than or equal to 1");
-  }
-  if (*limit > max) {
-    return errors::Validation(std::to_string(*limit), "limit",
-                              "Member must have value less than or equal to " +
-                                  std::to_string(max));
   }
   return std::nullopt;
 }
